@@ -91,8 +91,10 @@ class Problem:
 class Plan:
     """A plan document (the work) with its tree, its contents list and what loading it found."""
 
+    id: str = ""
     title: dict[str, str] = field(default_factory=dict)
     date: str | None = None
+    issuer: dict[str, str] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
