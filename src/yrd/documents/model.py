@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-UnitKind = Literal["front", "preamble", "chapter", "section", "paragraph"]
+UnitKind = Literal["front", "preamble", "part", "chapter", "section", "paragraph"]
 LANGS: tuple[str, ...] = ("zh", "en")
 
 # eId prefixes as used by Akoma Ntoso (`chp`, `sec`, `para`); `preface` and `intro` stand for the
@@ -19,6 +19,7 @@ LANGS: tuple[str, ...] = ("zh", "en")
 EID_PREFIX: dict[str, str] = {
     "front": "intro",
     "preamble": "preface",
+    "part": "part",
     "chapter": "chp",
     "section": "sec",
     "paragraph": "para",

@@ -83,8 +83,7 @@ def parse_structure(lines: list[Line], locale: Locale, source: str = "") -> Plan
         plan.units.append(
             Unit(kind="front", line=front[0].no, children=[_paragraph(ln, i, locale) for i, ln in enumerate(front, 1)])
         )
-    if m := _TITLE.search(" ".join(ln.text for ln in lines[: body_start + 1])):
-        plan.title[lang] = m.group(1)
+    plan.title.update(_title(lines[: body_start + 1], lang))
 
     stack: list[Unit] = []  # open containers, outermost first
     for ln, h in zip(lines[body_start:], heads[body_start:], strict=True):
@@ -118,6 +117,17 @@ def parse_structure(lines: list[Line], locale: Locale, source: str = "") -> Plan
     if plan.toc:
         plan.problems.extend(check_toc(plan, locale))
     return plan
+
+
+def _title(lines: list[Line], lang: str) -> dict[str, str]:
+    """The plan's title: a 《…》 name in the lead, or a first line that names a plan."""
+    if m := _TITLE.search(" ".join(ln.text for ln in lines)):
+        return {lang: m.group(1)}
+    for ln in lines[:3]:
+        name = re.sub(r"[（(][^）)]*[）)]$", "", ln.text).strip()
+        if re.search(r"(纲要|规划|Outline|Plan)$", name) and "。" not in name:
+            return {lang: name}
+    return {}
 
 
 def _paragraph(ln: Line, num: int, locale: Locale) -> Unit:

@@ -1,0 +1,262 @@
+"""The `yrd` command: parses arguments, calls one library function, prints the result."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from yrd.db import Database
+from yrd.documents import store
+from yrd.documents.citation import cite, parse_citation, short_title
+from yrd.documents.load import DEFAULT_PLAN, LoadResult, load_default, load_files
+from yrd.documents.model import Unit
+from yrd.documents.search import search as run_search
+from yrd.errors import ConfigError, NotFoundError, YrdError
+from yrd.settings import Settings
+
+app = typer.Typer(
+    help="YRD Integration Monitor: the Yangtze River Delta integration plan, structured and searchable.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+Lang = Annotated[str, typer.Option("--lang", "-l", help="zh, en or both")]
+PlanOpt = Annotated[str | None, typer.Option("--plan", "-p", help="plan id (see `yrd plans`)")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Every user error becomes one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except YrdError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2 if isinstance(exc, NotFoundError) else 1) from None
+    except OperationalError as exc:
+        err.print(f"[bold red]error:[/] database: {escape(str(exc.orig))}")
+        raise typer.Exit(1) from None
+
+
+def _db() -> Database:
+    db = Database(Settings().url)
+    db.migrate()
+    return db
+
+
+def _report(result: LoadResult) -> None:
+    for f in result.files:
+        out.print(f"  {escape(f['name'])}: {f['form']}, {f['encoding']}, {f['status']}")
+    c = result.counts
+    verb = "loaded" if result.changed else "unchanged"
+    out.print(
+        f"[green]{verb}[/] plan [bold]{result.plan_id}[/]: {c.get('chapters', 0)} chapters, "
+        f"{c.get('sections', 0)} sections, {c.get('paragraphs', 0)} paragraphs, "
+        f"{c.get('english', 0)} units with English"
+    )
+    for w in result.warnings:
+        err.print(f"[yellow]warning:[/] {escape(str(w))}")
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path] | None, typer.Argument(help="plan files (none: the embedded Outline)")] = None,
+    plan: PlanOpt = None,
+    encoding: Annotated[str | None, typer.Option(help="force an encoding (utf-8, gb18030, …)")] = None,
+    form: Annotated[str | None, typer.Option(help="force the form: plain or bilingual")] = None,
+) -> None:
+    """Load plan files into the database (all or nothing; loading the same file twice changes nothing)."""
+    with _errors():
+        data = []
+        for path in files or []:
+            if not path.is_file():
+                raise YrdError(f"{path}: no such file")
+            data.append((str(path), path.read_bytes()))
+        db = _db()
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
+        ) as progress:
+            task = progress.add_task("loading", total=len(data) + 2 if data else 3)
+
+            def step(msg: str) -> None:
+                progress.update(task, description=msg, advance=1)
+
+            if data:
+                result = load_files(db, data, plan_id=plan, encoding=encoding, form=form, progress=step)
+            else:
+                result = load_default(db, progress=step)
+        _report(result)
+
+
+@app.command()
+def plans() -> None:
+    """List the loaded plans."""
+    with _errors():
+        db = _db()
+        with db.read() as session:
+            rows = store.list_plans(session)
+        table = Table("id", "title", "date", "languages")
+        for row in rows:
+            table.add_row(row.id, row.title_zh or row.title_en, row.date or "", row.langs)
+        out.print(table if rows else "no plans loaded (run `yrd load`)")
+
+
+def _resolve(session, ref: str, plan_id: str | None) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """(plan id, eId) of a citation or id, with an optional plan prefix: `plan-id:chp_5`."""
+    if ":" in ref and not ref.startswith("《"):
+        plan_id, ref = ref.split(":", 1)
+    if plan_id is None:
+        rows = store.list_plans(session)
+        if not rows:
+            raise NotFoundError("no plans loaded (run `yrd load`)")
+        ids = [r.id for r in rows]
+        plan_id = DEFAULT_PLAN if DEFAULT_PLAN in ids else ids[0]
+    return plan_id, parse_citation(ref)
+
+
+def _langs(lang: str) -> list[str]:
+    if lang not in ("zh", "en", "both"):
+        raise YrdError(f"--lang must be zh, en or both, not {lang!r}")
+    return ["zh", "en"] if lang == "both" else [lang]
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="a citation (第五章第一节第3段, 'Ch. V, Sec. 1, para. 3') or an id")],
+    plan: PlanOpt = None,
+    lang: Lang = "zh",
+) -> None:
+    """Show one unit of a plan with its citation."""
+    with _errors():
+        langs = _langs(lang)
+        db = _db()
+        with db.read() as session:
+            plan_id, eid = _resolve(session, ref, plan)
+            tree = store.load_plan(session, plan_id)
+        unit = tree.find(eid)
+        if unit is None:
+            raise NotFoundError(f"plan {plan_id} has no unit {eid}")
+        for code in langs:
+            short = short_title(tree.title.get(code, tree.title.get("zh", "")), code)
+            out.rule(f"[bold]{escape(cite(eid, code, short))}[/]  [dim]{plan_id}:{eid}[/]")
+            _print_unit(unit, code)
+
+
+def _print_unit(unit: Unit, lang: str) -> None:
+    if unit.heading.get(lang):
+        out.print(f"[bold]{escape(unit.heading[lang])}[/]")
+    if unit.kind == "paragraph":
+        text = unit.text.get(lang)
+        if not text:
+            out.print(f"[dim](no {lang} text)[/]")
+            return
+        lead = unit.lead.get(lang, "")
+        body = unit.body(lang) if lead else text
+        out.print((f"[bold]{escape(lead)}[/]" if lead else "") + escape(body))
+        return
+    for child in unit.children:
+        label = child.heading.get(lang) or child.text.get(lang, "")[:60]
+        out.print(f"  [cyan]{child.eid}[/]  {escape(label)}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="words or characters; all must occur")],
+    plan: PlanOpt = None,
+    lang: Annotated[str | None, typer.Option("--lang", "-l", help="only zh or en")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+) -> None:
+    """Search every loaded plan in Chinese and English."""
+    with _errors():
+        db = _db()
+        with db.read() as session:
+            results = run_search(session, query, plan_id=plan, lang=lang, limit=limit)
+        out.print(f"{results.total} hits for [bold]{escape(query)}[/]")
+        for hit in results.hits:
+            snippet = escape(hit.snippet)
+            for term in sorted(set(query.split()), key=len, reverse=True):
+                snippet = snippet.replace(escape(term), f"[reverse]{escape(term)}[/reverse]")
+            out.print(f"[bold cyan]{escape(hit.citation)}[/] [dim]{hit.plan_id}:{hit.eid}[/]\n  {snippet}")
+
+
+@app.command()
+def export(
+    plan: Annotated[str, typer.Argument(help="plan id")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json or akn")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file (json) or .zip/folder (akn)")] = None,
+) -> None:
+    """Export a plan as JSON or as Akoma Ntoso 3.0 XML (one expression per language)."""
+    with _errors():
+        if format not in ("json", "akn"):
+            raise YrdError(f"--format must be json or akn, not {format!r}")
+        db = _db()
+        with db.read() as session:
+            tree = store.load_plan(session, plan)
+        if format == "json":
+            from yrd.documents.export_json import plan_to_json
+
+            text = plan_to_json(tree)
+            if output:
+                output.write_text(text, "utf-8")
+                err.print(f"wrote {output}")
+            else:
+                sys.stdout.write(text + "\n")
+            return
+        from yrd.documents.akn import plan_to_akn_package, write_akn_zip
+
+        package = plan_to_akn_package(tree)
+        if output is None:
+            if len(package) == 1:
+                sys.stdout.buffer.write(next(iter(package.values())))
+                return
+            raise YrdError("a plan with two languages exports two XML files: give --output FILE.zip or a folder")
+        if output.suffix == ".zip":
+            write_akn_zip(package, output)
+            err.print(f"wrote {output} ({', '.join(package)})")
+            return
+        output.mkdir(parents=True, exist_ok=True)
+        for name, xml in package.items():
+            (output / name).write_bytes(xml)
+        err.print(f"wrote {len(package)} files to {output}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port")] = None,
+    load_default_plan: Annotated[bool, typer.Option("--load-default/--no-load-default")] = True,
+) -> None:
+    """Serve the web app and JSON API (loads the embedded Outline first unless told not to)."""
+    import uvicorn
+
+    from yrd.web.app import create_app
+
+    with _errors():
+        settings = Settings()
+        db = Database(settings.url)
+        db.migrate()
+        if load_default_plan:
+            _report(load_default(db))
+        host = host or settings.host
+        port = port or settings.port
+        out.print(f"[bold green]YRD Integration Monitor[/] on [link]http://{host}:{port}[/link]  (Ctrl+C stops)")
+        out.print(f"database: {db.safe_url}")
+    try:
+        uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
+
+
+def main() -> None:
+    app()

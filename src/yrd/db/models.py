@@ -1,0 +1,73 @@
+"""Tables. A plan (the work) has units (its structure) and unit texts (one row per language)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, ForeignKeyConstraint, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class PlanRow(Base):
+    __tablename__ = "plan"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title_zh: Mapped[str] = mapped_column(Text, default="")
+    title_en: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[str | None] = mapped_column(String(10))
+    issuer_zh: Mapped[str] = mapped_column(Text, default="")
+    issuer_en: Mapped[str] = mapped_column(Text, default="")
+    langs: Mapped[str] = mapped_column(String(32), default="zh")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    toc: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    problems: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SourceRow(Base):
+    """A file that went into a plan, so loading it again changes nothing."""
+
+    __tablename__ = "plan_source"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    form: Mapped[str] = mapped_column(String(16))
+    encoding: Mapped[str] = mapped_column(String(16))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UnitRow(Base):
+    __tablename__ = "unit"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    eid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    parent_eid: Mapped[str | None] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    num: Mapped[int | None] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    depth: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int | None] = mapped_column(Integer)
+
+
+class UnitTextRow(Base):
+    """One language expression of a unit."""
+
+    __tablename__ = "unit_text"
+    __table_args__ = (
+        ForeignKeyConstraint(["plan_id", "eid"], ["unit.plan_id", "unit.eid"], ondelete="CASCADE"),
+    )
+
+    plan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    eid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    heading: Mapped[str] = mapped_column(Text, default="")
+    lead: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    align_score: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,30 @@
+"""Settings from the environment (``YRD_*``), passed into the app factory and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where data lives and how the web app runs.
+
+    ``YRD_DATABASE_URL`` takes any SQLAlchemy URL (``sqlite:///path.sqlite`` or
+    ``postgresql+psycopg://user@host:port/db``); without it a SQLite file in ``YRD_DATA_DIR`` is used.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="YRD_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_lang: str = "zh"
+
+    @property
+    def url(self) -> str:
+        """The database URL in force (the embedded SQLite default when none is set)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'yrd.sqlite').resolve()}"

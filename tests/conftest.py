@@ -1,0 +1,78 @@
+"""Fixtures shared by the whole suite: databases (SQLite and a real PostgreSQL), seeds, the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests import pg
+from yrd.db import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+PLAIN_SEED = SEEDS / "000_094ee4e860bae67b.txt"
+BILINGUAL_SEED = SEEDS / "003_39bcb3656d9d8d7a.txt"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+_names = itertools.count()
+
+
+def missing(reason: str) -> None:
+    """A missing dependency fails the run in CI and skips elsewhere."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    if not PLAIN_SEED.exists() or not BILINGUAL_SEED.exists():
+        missing(f"seed texts not found in {SEEDS}")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.PgServer]:
+    try:
+        server = pg.start()
+    except RuntimeError as exc:
+        missing(str(exc))
+    yield server
+    pg.stop(server)
+
+
+def _new_pg_database(server: pg.PgServer) -> str:
+    name = f"yrd_test_{os.getpid()}_{next(_names)}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.url(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database URL: every storage test runs once on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'yrd.sqlite'}"
+    return _new_pg_database(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'yrd.sqlite'}")
+    database.migrate()
+    yield database
+    database.dispose()
