@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 Lang = Annotated[str, typer.Option("--lang", "-l", help="zh, en or both")]
 PlanOpt = Annotated[str | None, typer.Option("--plan", "-p", help="plan id (see `yrd plans`)")]
@@ -49,10 +49,15 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def _db() -> Database:
+@contextmanager
+def _database() -> Iterator[Database]:
+    """The configured database, migrated, and closed again when the command ends."""
     db = Database(Settings().url)
-    db.migrate()
-    return db
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.dispose()
 
 
 def _report(result: LoadResult) -> None:
@@ -83,8 +88,7 @@ def load(
             if not path.is_file():
                 raise YrdError(f"{path}: no such file")
             data.append((str(path), path.read_bytes()))
-        db = _db()
-        with Progress(
+        with _database() as db, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
         ) as progress:
             task = progress.add_task("loading", total=len(data) + 2 if data else 3)
@@ -103,8 +107,7 @@ def load(
 def plans() -> None:
     """List the loaded plans."""
     with _errors():
-        db = _db()
-        with db.read() as session:
+        with _database() as db, db.read() as session:
             rows = store.list_plans(session)
         table = Table("id", "title", "date", "languages")
         for row in rows:
@@ -140,8 +143,7 @@ def show(
     """Show one unit of a plan with its citation."""
     with _errors():
         langs = _langs(lang)
-        db = _db()
-        with db.read() as session:
+        with _database() as db, db.read() as session:
             plan_id, eid = _resolve(session, ref, plan)
             tree = store.load_plan(session, plan_id)
         unit = tree.find(eid)
@@ -179,8 +181,7 @@ def search(
 ) -> None:
     """Search every loaded plan in Chinese and English."""
     with _errors():
-        db = _db()
-        with db.read() as session:
+        with _database() as db, db.read() as session:
             results = run_search(session, query, plan_id=plan, lang=lang, limit=limit)
         out.print(f"{results.total} hits for [bold]{escape(query)}[/]")
         for hit in results.hits:
@@ -200,8 +201,7 @@ def export(
     with _errors():
         if format not in ("json", "akn"):
             raise YrdError(f"--format must be json or akn, not {format!r}")
-        db = _db()
-        with db.read() as session:
+        with _database() as db, db.read() as session:
             tree = store.load_plan(session, plan)
         if format == "json":
             from yrd.documents.export_json import plan_to_json
@@ -242,20 +242,22 @@ def serve(
 
     from yrd.web.app import create_app
 
-    with _errors():
+    with _errors(), _database() as db:
         settings = Settings()
-        db = Database(settings.url)
-        db.migrate()
         if load_default_plan:
             _report(load_default(db))
         host = host or settings.host
         port = port or settings.port
         out.print(f"[bold green]YRD Integration Monitor[/] on [link]http://{host}:{port}[/link]  (Ctrl+C stops)")
         out.print(f"database: {db.safe_url}")
-    try:
-        uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
+        config = uvicorn.Config(create_app(settings, db), host=host, port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        try:
+            server.run()
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
+        if not server.started:
+            raise ConfigError(f"cannot listen on {host}:{port} (is another server using it?)")
 
 
 def main() -> None:

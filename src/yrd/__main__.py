@@ -1,0 +1,5 @@
+"""`python -m yrd` runs the CLI."""
+
+from yrd.cli import main
+
+main()
