@@ -66,7 +66,10 @@ def start() -> PgServer:
         _run([str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "-A", "trust", "-E", "UTF8",
               "--no-locale"], user)  # fmt: skip
         opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        _run([str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts, "-l", str(root / "log"), "-w", "start"], user)
+        _run(
+            [str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts, "-l", str(root / "log"), "-w", "start"],
+            user,
+        )
     except subprocess.CalledProcessError as exc:
         raise RuntimeError(f"PostgreSQL did not start: {exc.stderr or exc.stdout}") from exc
     return PgServer(port=port, datadir=datadir, bindir=bindir, user=user)
@@ -74,6 +77,8 @@ def start() -> PgServer:
 
 def stop(server: PgServer) -> None:
     try:
-        _run([str(server.bindir / "pg_ctl"), "-D", str(server.datadir), "-m", "immediate", "stop"], server.user)
+        _run(
+            [str(server.bindir / "pg_ctl"), "-D", str(server.datadir), "-m", "immediate", "stop"], server.user
+        )
     finally:
         shutil.rmtree(server.datadir.parent, ignore_errors=True)

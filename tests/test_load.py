@@ -20,7 +20,8 @@ DATA = Path(__file__).parent / "data"
 def snapshot(db: Database) -> tuple[int, ...]:
     with db.read() as s:
         return tuple(
-            s.scalar(select(func.count()).select_from(t)) or 0 for t in (PlanRow, SourceRow, UnitRow, UnitTextRow)
+            s.scalar(select(func.count()).select_from(t)) or 0
+            for t in (PlanRow, SourceRow, UnitRow, UnitTextRow)
         )
 
 

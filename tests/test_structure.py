@@ -27,7 +27,8 @@ def summary(plan: Plan) -> dict:
         "title": plan.title,
         "toc": [[t.kind, t.num, t.title] for t in plan.toc],
         "units": [
-            [u.eid, u.heading.get("zh", ""), u.lead.get("zh", ""), u.text.get("zh", "")[:24]] for u in plan.walk()
+            [u.eid, u.heading.get("zh", ""), u.lead.get("zh", ""), u.text.get("zh", "")[:24]]
+            for u in plan.walk()
         ],
         "problems": [str(p) for p in plan.problems],
     }

@@ -76,7 +76,9 @@ def _report(result: LoadResult) -> None:
 
 @app.command()
 def load(
-    files: Annotated[list[Path] | None, typer.Argument(help="plan files (none: the embedded Outline)")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="plan files (none: the embedded Outline)")
+    ] = None,
     plan: PlanOpt = None,
     encoding: Annotated[str | None, typer.Option(help="force an encoding (utf-8, gb18030, …)")] = None,
     form: Annotated[str | None, typer.Option(help="force the form: plain or bilingual")] = None,
@@ -88,9 +90,12 @@ def load(
             if not path.is_file():
                 raise YrdError(f"{path}: no such file")
             data.append((str(path), path.read_bytes()))
-        with _database() as db, Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
-        ) as progress:
+        with (
+            _database() as db,
+            Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
+            ) as progress,
+        ):
             task = progress.add_task("loading", total=len(data) + 2 if data else 3)
 
             def step(msg: str) -> None:
@@ -136,7 +141,9 @@ def _langs(lang: str) -> list[str]:
 
 @app.command()
 def show(
-    ref: Annotated[str, typer.Argument(help="a citation (第五章第一节第3段, 'Ch. V, Sec. 1, para. 3') or an id")],
+    ref: Annotated[
+        str, typer.Argument(help="a citation (第五章第一节第3段, 'Ch. V, Sec. 1, para. 3') or an id")
+    ],
     plan: PlanOpt = None,
     lang: Lang = "zh",
 ) -> None:
@@ -195,7 +202,9 @@ def search(
 def export(
     plan: Annotated[str, typer.Argument(help="plan id")],
     format: Annotated[str, typer.Option("--format", "-f", help="json or akn")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="file (json) or .zip/folder (akn)")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file (json) or .zip/folder (akn)")
+    ] = None,
 ) -> None:
     """Export a plan as JSON or as Akoma Ntoso 3.0 XML (one expression per language)."""
     with _errors():
@@ -220,9 +229,11 @@ def export(
             if len(package) == 1:
                 sys.stdout.buffer.write(next(iter(package.values())))
                 return
-            raise YrdError("a plan with two languages exports two XML files: give --output FILE.zip or a folder")
+            raise YrdError(
+                "a plan with two languages exports two XML files: give --output FILE.zip or a folder"
+            )
         if output.suffix == ".zip":
-            write_akn_zip(package, output)
+            write_akn_zip(tree, output)
             err.print(f"wrote {output} ({', '.join(package)})")
             return
         output.mkdir(parents=True, exist_ok=True)
@@ -248,7 +259,9 @@ def serve(
             _report(load_default(db))
         host = host or settings.host
         port = port or settings.port
-        out.print(f"[bold green]YRD Integration Monitor[/] on [link]http://{host}:{port}[/link]  (Ctrl+C stops)")
+        out.print(
+            f"[bold green]YRD Integration Monitor[/] on [link]http://{host}:{port}[/link]  (Ctrl+C stops)"
+        )
         out.print(f"database: {db.safe_url}")
         config = uvicorn.Config(create_app(settings, db), host=host, port=port, log_level="warning")
         server = uvicorn.Server(config)

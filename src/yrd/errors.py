@@ -1,9 +1,9 @@
 """Errors the system reports to its users.
 
-    YrdError                  anything a user should see as a message, never as a traceback
-    ├── InputError            a file or value given by the user is wrong (says where)
-    ├── NotFoundError         a plan, unit or other record does not exist
-    └── ConfigError           settings or the database cannot be used
+YrdError                  anything a user should see as a message, never as a traceback
+├── InputError            a file or value given by the user is wrong (says where)
+├── NotFoundError         a plan, unit or other record does not exist
+└── ConfigError           settings or the database cannot be used
 """
 
 from __future__ import annotations

@@ -147,7 +147,9 @@ def load_files(
         known = {s.sha256: s for s in store.sources_of(session, pid)}
         if all(p.sha256 in known for p in parsed):
             step("unchanged")
-            return LoadResult(pid, False, _file_report(parsed, known), [], counts(store.load_plan(session, pid)))
+            return LoadResult(
+                pid, False, _file_report(parsed, known), [], counts(store.load_plan(session, pid))
+            )
         stored = store.load_plan(session, pid) if known else None
         step("align")
         plan = combine(parsed, stored)
@@ -159,7 +161,9 @@ def load_files(
         step("store")
         now = datetime.now(UTC)
         sources = [
-            SourceRow(name=Path(p.name).name, sha256=p.sha256, form=p.form, encoding=p.encoding, loaded_at=now)
+            SourceRow(
+                name=Path(p.name).name, sha256=p.sha256, form=p.form, encoding=p.encoding, loaded_at=now
+            )
             for p in parsed
         ]
         changed = store.save_plan(session, plan, sources)

@@ -105,9 +105,7 @@ def detect_form(text: str) -> Form:
     return "bilingual" if english >= max(3, len(lines) * 0.2) else "plain"
 
 
-def read_source(
-    data: bytes, name: str, encoding: str | None = None, form: str | None = None
-) -> SourceText:
+def read_source(data: bytes, name: str, encoding: str | None = None, form: str | None = None) -> SourceText:
     """Decode a file and decide its form (either may be forced by the caller).
 
     Raises:

@@ -150,7 +150,7 @@ def unit_counts(session: Session, plan_id: str) -> dict[str, int]:
     rows = session.execute(
         select(UnitRow.kind, func.count()).where(UnitRow.plan_id == plan_id).group_by(UnitRow.kind)
     )
-    by_kind = dict(rows.tuples().all())
+    by_kind: dict[str, int] = {kind: n for kind, n in rows}
     english = session.scalar(
         select(func.count()).where(UnitTextRow.plan_id == plan_id, UnitTextRow.lang == "en")
     )

@@ -18,9 +18,7 @@ _LEVEL = {"part": 0, "preamble": 1, "chapter": 1, "section": 2}
 _TITLE = re.compile(r"《([^《》]{4,60})》")
 
 
-def _split_toc(
-    lines: list[Line], heads: list[Heading | None]
-) -> tuple[int, int, int] | None:
+def _split_toc(lines: list[Line], heads: list[Heading | None]) -> tuple[int, int, int] | None:
     """(toc line index, first toc entry, first body line) when the text has a contents list."""
     start = next((i for i, h in enumerate(heads) if h and h.kind == "toc"), None)
     if start is None:
@@ -81,7 +79,11 @@ def parse_structure(lines: list[Line], locale: Locale, source: str = "") -> Plan
     front = [ln for ln in lines[:front_end] if heads[lines.index(ln)] is None]
     if front:
         plan.units.append(
-            Unit(kind="front", line=front[0].no, children=[_paragraph(ln, i, locale) for i, ln in enumerate(front, 1)])
+            Unit(
+                kind="front",
+                line=front[0].no,
+                children=[_paragraph(ln, i, locale) for i, ln in enumerate(front, 1)],
+            )
         )
     plan.title.update(_title(lines[: body_start + 1], lang))
 
@@ -206,11 +208,17 @@ def check_toc(plan: Plan, locale: Locale) -> list[Problem]:
         listed.add(key)
         where = _label(entry.kind, entry.num, lang)
         if entry.kind == "section":
-            where = f"{_label('chapter', chapter_num, lang)}{where}" if lang == "zh" else f"chapter {chapter_num}, {where}"
+            where = (
+                f"{_label('chapter', chapter_num, lang)}{where}"
+                if lang == "zh"
+                else f"chapter {chapter_num}, {where}"
+            )
         unit = body.get(key)
         if unit is None:
             problems.append(
-                Problem("warning", f"the contents list {where} {entry.title} but the body lacks it", entry.line)
+                Problem(
+                    "warning", f"the contents list {where} {entry.title} but the body lacks it", entry.line
+                )
             )
         elif entry.title and unit.heading.get(lang, "") != entry.title:
             problems.append(
@@ -224,6 +232,11 @@ def check_toc(plan: Plan, locale: Locale) -> list[Problem]:
     for key, unit in body.items():
         if key not in listed:
             problems.append(
-                Problem("warning", f"the body has {unit.kind} {unit.num} {unit.heading.get(lang, '')} that the contents list lacks", unit.line)
+                Problem(
+                    "warning",
+                    f"the body has {unit.kind} {unit.num} {unit.heading.get(lang, '')} "
+                    "that the contents list lacks",
+                    unit.line,
+                )
             )
     return problems

@@ -22,7 +22,9 @@ from yrd.web.schemas import (
     SearchResultsPublic,
 )
 
-router = APIRouter(prefix="/api", tags=["api"], responses={404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}})
+router = APIRouter(
+    prefix="/api", tags=["api"], responses={404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}}
+)
 
 
 def _plan_public(session: Any, row: PlanRow) -> dict[str, Any]:
@@ -56,7 +58,9 @@ def _plan_row(session: Any, plan_id: str) -> PlanRow:
     return row
 
 
-@router.get("/plans/{plan_id}", response_model=PlanDetail, summary="One plan: metadata, contents, load report")
+@router.get(
+    "/plans/{plan_id}", response_model=PlanDetail, summary="One plan: metadata, contents, load report"
+)
 def get_plan(plan_id: str, session: SessionDep) -> dict[str, Any]:
     row = _plan_row(session, plan_id)
     body = _plan_public(session, row)
@@ -140,15 +144,11 @@ def export_json(plan_id: str, session: SessionDep) -> Response:
 )
 def export_akn(plan_id: str, session: SessionDep) -> Response:
     import io
-    import zipfile
 
-    from yrd.documents.akn import plan_to_akn_package
+    from yrd.documents.akn import write_akn_zip
 
-    package = plan_to_akn_package(store.load_plan(session, plan_id))
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, xml in package.items():
-            zf.writestr(name, xml)
+    write_akn_zip(store.load_plan(session, plan_id), buf)
     return Response(
         buf.getvalue(),
         media_type="application/zip",

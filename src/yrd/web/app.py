@@ -73,9 +73,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-        ]
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
         message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         if _wants_json(request):
             return JSONResponse(error_body(f"invalid request: {message}", errors), status_code=422)

@@ -42,7 +42,9 @@ class SourcePublic(BaseModel):
 
 class PlanDetail(PlanPublic):
     toc: list[dict[str, object]] = Field(description="the contents list as printed in the source")
-    problems: list[ProblemPublic] = Field(description="warnings from loading: contents vs body, zh differences")
+    problems: list[ProblemPublic] = Field(
+        description="warnings from loading: contents vs body, zh differences"
+    )
     sources: list[SourcePublic]
 
 
