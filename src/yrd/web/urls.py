@@ -63,3 +63,35 @@ def api_search(query: str, **params: str) -> str:
 def export(plan_id: str, fmt: str) -> str:
     """Download of a whole plan: fmt is json or akn (a zip of one XML per language)."""
     return f"/api/plans/{quote(plan_id)}/export.{'json' if fmt == 'json' else 'akn.zip'}"
+
+
+def static(path: str) -> str:
+    """A static asset, with the version in the query so a new release is not served from cache."""
+    from yrd import __version__
+
+    return f"/static/{quote(path)}?v={quote(__version__)}"
+
+
+def with_params(url: str, **params: str | None) -> str:
+    """The same URL with some query parameters set (or dropped when None), keeping the others and the anchor.
+
+    Example:
+        >>> with_params("/plans/p/chp_5?view=zh#chp_5__para_1", ui="en")
+        '/plans/p/chp_5?view=zh&ui=en#chp_5__para_1'
+    """
+    from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    for key, value in params.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))
+
+
+def chapter_page(plan_id: str, eid: str, view: str | None = None) -> str:
+    """A top-level unit's reading page, optionally in a given view (zh, en or both)."""
+    url = f"/plans/{quote(plan_id)}/{quote(eid)}"
+    return with_params(url, view=view) if view else url
