@@ -100,3 +100,14 @@ def test_not_an_outline() -> None:
 def test_ids_are_stable(seeds: Path) -> None:
     a, b = parse(PLAIN_SEED), parse(PLAIN_SEED)
     assert [u.eid for u in a.walk()] == [u.eid for u in b.walk()]
+
+
+def test_prose_is_not_a_heading() -> None:
+    from yrd.documents.locales import EN
+
+    assert EN.heading("Chapter II lays down the rules. It applies to all.") is None
+    assert EN.heading("Chapter II General Requirements") is not None
+    assert ZH.heading("第二章 总体要求") is not None
+    assert ZH.heading("第二章规定了总体要求。本章适用于全域。") is None
+    glued = ZH.heading("第一节 现实基础经济实力稳步增强。地区生产总值达到1.2万亿元。", glued=True)
+    assert glued is not None and glued.kind == "section"

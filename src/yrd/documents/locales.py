@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from yrd.documents.numerals import parse_chinese, parse_roman
 
 _ZH_NUM = r"[一二三四五六七八九十百零〇两\d]+"
+# A heading is a title, not prose: a sentence end followed by more text means a paragraph.
+_SENTENCE_INSIDE = re.compile(r"[.!?。！？]\s*\S")
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,12 @@ class Locale:
     sentence_end: re.Pattern[str]
     numeral: Callable[[str], int]
 
-    def heading(self, line: str) -> Heading | None:
-        """The heading this line is, if it is one."""
+    def heading(self, line: str, glued: bool = False) -> Heading | None:
+        """The heading this line is, if it is one.
+
+        A numbered heading whose title reads as prose (a sentence end with more text after it) is a
+        paragraph, unless ``glued`` asks for headings run on into their paragraph too.
+        """
         line = line.strip()
         if self.toc.fullmatch(line):
             return Heading("toc", None, "")
@@ -50,7 +56,8 @@ class Locale:
             return Heading("preamble", None, m.group(0).strip())
         for kind in ("part", "chapter", "section"):
             m = getattr(self, kind).fullmatch(line)
-            if m:
+            title = m.group("title") if m else ""
+            if m and (glued or (not _SENTENCE_INSIDE.search(title) and len(title) <= 200)):
                 try:
                     num = self.numeral(m.group("num"))
                 except ValueError:
@@ -96,7 +103,7 @@ EN = Locale(
     part=re.compile(r"(?i)part\s+(?P<num>[IVXLC]+|\d+)\b[\s:.]*(?P<title>.*)"),
     chapter=re.compile(r"(?i)chapter\s+(?P<num>[IVXLC]+|\d+)\b[\s:.]*(?P<title>.*)"),
     section=re.compile(r"(?i)section\s+(?P<num>[IVXLC]+|\d+)\b[\s:.]*(?P<title>.*)"),
-    # "Improving the service functions of Shanghai: Oriented to ..."
+    # "Steady growth of the economy: Output shall rise ..." (an invented example)
     lead=re.compile(r"(?:—+\s*)?(?P<lead>[^:;.]{2,}?:)\s"),
     lead_max=160,
     sentence_end=re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z“\"(—])"),

@@ -51,8 +51,10 @@ class Unit:
         """Text after the lead phrase (the whole text when there is no lead)."""
         text = self.text.get(lang, "")
         lead = self.lead.get(lang, "")
-        if lead and text.startswith(lead):
-            return text[len(lead) :].lstrip()
+        i = text.find(lead) if lead else -1
+        # the lead may follow a dash ("——坚持创新共建。"), which is part of the text, not the lead
+        if lead and 0 <= i <= 2 and not text[:i].strip("—- "):
+            return text[i + len(lead) :].lstrip()
         return text
 
 
