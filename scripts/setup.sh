@@ -44,10 +44,15 @@ setup_venv() {
   fi
   local stamp=".venv/.installed-$1-$(cat constraints.txt pyproject.toml | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    local target="."
+    local target="." log=".venv/pip.log"
     [ -n "$1" ] && target=".[$1]"
-    .venv/bin/python -m pip install -q -c constraints.txt -e "$target"
+    echo "installing Python packages into .venv (log: $log)" >&2
+    if ! { .venv/bin/python -m pip install --upgrade pip &&
+      .venv/bin/python -m pip install -c constraints.txt -e "$target"; } >"$log" 2>&1; then
+      tail -n 30 "$log" >&2
+      echo "error: installing Python packages failed (see $log)" >&2
+      return 1
+    fi
     rm -f .venv/.installed-*
     touch "$stamp"
   fi
