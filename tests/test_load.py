@@ -116,3 +116,20 @@ def test_search_ranking_and_highlight(db: Database) -> None:
         assert any(h.kind == "section" for h in search(s, "督促落实").hits)
         with pytest.raises(InputError):
             search(s, "   ")
+
+
+def test_own_copy_joins_the_known_plan(db: Database, seeds: Path) -> None:
+    page = seeds / "003_39bcb3656d9d8d7a.txt"
+    result = load_files(db, [(page.name, page.read_bytes())])
+    assert result.plan_id == "yrd-outline-2019"
+    assert result.counts["english"] >= 190
+    again = load_default(db)
+    assert again.plan_id == "yrd-outline-2019"
+    with db.read() as s:
+        assert [p.id for p in store.list_plans(s)] == ["yrd-outline-2019"]
+        plan = store.load_plan(s, "yrd-outline-2019")
+    # the official text now wins, and the English stays
+    assert plan.find("intro__para_1").text["zh"].startswith("新华社北京12月1日电")  # type: ignore[union-attr]
+    assert plan.find("chp_5__sec_1__para_1").text.get("en")  # type: ignore[union-attr]
+    assert plan.find("chp_4__sec_1").heading["zh"] == "构建区域创新共同体"  # type: ignore[union-attr]
+    assert plan.issuer["zh"] == "中共中央、国务院"

@@ -136,8 +136,8 @@ def load_files(
     for name, data in files:
         step(f"read {name}")
         parsed.append(parse_file(data, name, encoding, form))
-    meta = meta or {}
     title = next((p.plan.title["zh"] for p in parsed if "zh" in p.plan.title), "")
+    meta = meta or known_meta(title) or {}
     with db.write() as session:
         pid = plan_id or meta.get("id")
         if pid is None and title and (row := store.find_plan_by_title(session, title)):
@@ -176,6 +176,20 @@ def _file_report(parsed: list[ParsedFile], known: dict[str, SourceRow]) -> list[
          "status": "unchanged" if p.sha256 in known else "loaded"}
         for p in parsed
     ]  # fmt: skip
+
+
+def _catalogue() -> list[dict]:  # type: ignore[type-arg]
+    folder = resources.files("yrd") / "data" / "plans"
+    return [json.loads(f.read_text("utf-8")) for f in folder.iterdir() if f.name.endswith(".json")]
+
+
+def known_meta(title: str) -> dict | None:  # type: ignore[type-arg]
+    """The shipped metadata (id, titles, date, issuer) of a plan known by its Chinese title.
+
+    So a user's own copy of the Outline, loaded before or after the embedded default, joins the
+    same plan instead of starting a second one.
+    """
+    return next((m for m in _catalogue() if title and m.get("title", {}).get("zh") == title), None)
 
 
 def default_files() -> tuple[dict, list[tuple[str, bytes]]]:  # type: ignore[type-arg]
