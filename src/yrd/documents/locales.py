@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from yrd.documents.numerals import parse_chinese, parse_roman
+from yrd.documents.numerals import parse_chinese, parse_roman, to_chinese, to_roman
 
 _ZH_NUM = r"[一二三四五六七八九十百零〇两\d]+"
 # A heading is a title, not prose: a sentence end followed by more text means a paragraph.
@@ -42,6 +42,18 @@ class Locale:
     lead_max: int
     sentence_end: re.Pattern[str]
     numeral: Callable[[str], int]
+    iso639_2: str
+    # How the plan names its units ("第{zh}章", "Chapter {roman}"): {zh}, {roman} and {n} are the number.
+    labels: dict[str, str] = field(compare=False)
+
+    def label(self, kind: str, num: int | None) -> str:
+        """The number of a unit as the plan writes it: 第五章, Chapter V, 前言 (empty if none)."""
+        pattern = self.labels.get(kind, "")
+        if "{" not in pattern:
+            return pattern
+        if num is None:
+            return ""
+        return pattern.format(zh=to_chinese(num), roman=to_roman(num), n=num)
 
     def heading(self, line: str, glued: bool = False) -> Heading | None:
         """The heading this line is, if it is one.
@@ -94,7 +106,10 @@ ZH = Locale(
     lead_max=40,
     sentence_end=re.compile(r"(?<=[。！？])(?![”’」』）)])|(?<=[。！？][”’」』）)])"),
     numeral=parse_chinese,
-)
+    iso639_2="zho",
+    labels={"part": "第{zh}篇", "chapter": "第{zh}章", "section": "第{zh}节", "paragraph": "第{n}段",
+            "preamble": "前言", "front": "导语"},
+)  # fmt: skip
 
 EN = Locale(
     lang="en",
@@ -108,6 +123,9 @@ EN = Locale(
     lead_max=160,
     sentence_end=re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z“\"(—])"),
     numeral=lambda s: int(s) if s.isdigit() else parse_roman(s),
-)
+    iso639_2="eng",
+    labels={"part": "Part {roman}", "chapter": "Chapter {roman}", "section": "Section {n}",
+            "paragraph": "Paragraph {n}", "preamble": "Preamble", "front": "Introductory note"},
+)  # fmt: skip
 
 LOCALES: dict[str, Locale] = {"zh": ZH, "en": EN}

@@ -168,15 +168,6 @@ def _merge_fronts(plan: Plan) -> None:
             plan.units.remove(extra)
 
 
-def _label(kind: str, num: int | None, lang: str) -> str:
-    from yrd.documents.numerals import to_chinese
-
-    if lang == "zh":
-        word = {"part": "篇", "chapter": "章", "section": "节"}.get(kind)
-        return f"第{to_chinese(num)}{word}" if word and num else "前言"
-    return f"{kind} {num}" if num else "preamble"
-
-
 def check_toc(plan: Plan, locale: Locale) -> list[Problem]:
     """Compare the contents list with the headings of the body; report what differs."""
     lang = locale.lang
@@ -206,10 +197,10 @@ def check_toc(plan: Plan, locale: Locale) -> list[Problem]:
         else:
             key = (entry.kind, str(entry.num))
         listed.add(key)
-        where = _label(entry.kind, entry.num, lang)
+        where = locale.label(entry.kind, entry.num)
         if entry.kind == "section":
             where = (
-                f"{_label('chapter', chapter_num, lang)}{where}"
+                f"{locale.label('chapter', chapter_num)}{where}"
                 if lang == "zh"
                 else f"chapter {chapter_num}, {where}"
             )

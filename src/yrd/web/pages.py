@@ -21,8 +21,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from yrd import __version__
 from yrd.documents import store
 from yrd.documents.citation import cite, short_title
+from yrd.documents.locales import LOCALES
 from yrd.documents.model import Plan, Unit
-from yrd.documents.numerals import to_chinese, to_roman
 from yrd.documents.search import search as run_search
 from yrd.errors import InputError, NotFoundError
 from yrd.web import i18n, urls
@@ -39,13 +39,6 @@ PRODUCT: dict[str, str] = {"zh": "长三角一体化监测评估系统", "en": "
 # Each interface language is offered under its own name.
 AUTONYM: dict[str, str] = {"zh": "中文", "en": "English"}
 
-# How a plan names its units in each of its languages (the document's words, not the interface's).
-UNIT_LABELS: dict[str, dict[str, str]] = {
-    "zh": {"part": "第{zh}篇", "chapter": "第{zh}章", "section": "第{zh}节", "paragraph": "第{n}段",
-           "preamble": "前言", "front": "导语"},
-    "en": {"part": "Part {roman}", "chapter": "Chapter {roman}", "section": "Section {n}",
-           "paragraph": "Paragraph {n}", "preamble": "Preamble", "front": "Introductory note"},
-}  # fmt: skip
 # What separates a lead phrase from the rest of its paragraph.
 LEAD_SEPARATOR: dict[str, str] = {"zh": "", "en": " "}
 
@@ -60,10 +53,7 @@ def N_(message: str) -> str:
 
 def unit_label(unit: Unit, lang: str) -> str:
     """ "第五章" / "Chapter V": the number of a unit as the plan writes it."""
-    pattern = UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit.kind, "")
-    if unit.num is None:
-        return pattern if "{" not in pattern else ""
-    return pattern.format(zh=to_chinese(unit.num), roman=to_roman(unit.num), n=unit.num)
+    return LOCALES.get(lang, LOCALES["zh"]).label(unit.kind, unit.num)
 
 
 def unit_heading(unit: Unit, lang: str) -> str:
