@@ -23,6 +23,10 @@ def error_body(message: str, errors: list[dict] | None = None) -> dict:  # type:
     return {"ok": False, "error": message, "errors": errors or []}
 
 
+# The HTTP status of each error class; the first match wins (subclasses before their base).
+_STATUS: dict[type[YrdError], int] = {NotFoundError: 404, InputError: 400, YrdError: 500}
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
@@ -53,36 +57,25 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.exception_handler(NotFoundError)
-    async def _not_found(request: Request, exc: NotFoundError):  # type: ignore[no-untyped-def]
+    def respond(request: Request, status: int, message: str, errors: list | None = None):  # type: ignore[no-untyped-def,type-arg]
+        """One error, as JSON for the API and JSON clients, as a page for browsers."""
         if _wants_json(request):
-            return JSONResponse(error_body(str(exc)), status_code=404)
-        return pages.error_page(request, 404, str(exc))
+            return JSONResponse(error_body(message, errors), status_code=status)
+        return pages.error_page(request, status, message)
 
-    @app.exception_handler(InputError)
-    async def _bad_input(request: Request, exc: InputError):  # type: ignore[no-untyped-def]
-        if _wants_json(request):
-            return JSONResponse(error_body(str(exc)), status_code=400)
-        return pages.error_page(request, 400, str(exc))
+    async def on_yrd_error(request: Request, exc: Exception):  # type: ignore[no-untyped-def]
+        status = next(code for cls, code in _STATUS.items() if isinstance(exc, cls))
+        return respond(request, status, str(exc))
 
-    @app.exception_handler(YrdError)
-    async def _other(request: Request, exc: YrdError):  # type: ignore[no-untyped-def]
-        if _wants_json(request):
-            return JSONResponse(error_body(str(exc)), status_code=500)
-        return pages.error_page(request, 500, str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
+    async def on_invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
         message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        if _wants_json(request):
-            return JSONResponse(error_body(f"invalid request: {message}", errors), status_code=422)
-        return pages.error_page(request, 422, message)
+        return respond(request, 422, f"invalid request: {message}", errors)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
-        if _wants_json(request):
-            return JSONResponse(error_body(str(exc.detail)), status_code=exc.status_code)
-        return pages.error_page(request, exc.status_code, str(exc.detail))
+    async def on_http(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
+        return respond(request, exc.status_code, str(exc.detail))
 
+    app.add_exception_handler(YrdError, on_yrd_error)
+    app.add_exception_handler(RequestValidationError, on_invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
     return app
