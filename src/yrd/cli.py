@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
 
-from yrd.db import Database
+from yrd.clikit import database, default_plan, err, errors, out
 from yrd.documents import store
 from yrd.documents.citation import cite, parse_citation, short_title
-from yrd.documents.load import DEFAULT_PLAN, LoadResult, load_default, load_files
+from yrd.documents.load import LoadResult, load_default, load_files
 from yrd.documents.model import Unit
 from yrd.documents.search import search as run_search
 from yrd.errors import ConfigError, NotFoundError, YrdError
+from yrd.extract import cli as extract_cli
+from yrd.regions import cli as regions_cli
 from yrd.settings import Settings
 
 app = typer.Typer(
@@ -29,35 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
 Lang = Annotated[str, typer.Option("--lang", "-l", help="zh, en or both")]
 PlanOpt = Annotated[str | None, typer.Option("--plan", "-p", help="plan id (see `yrd plans`)")]
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Every user error becomes one line on stderr and a non-zero exit, never a traceback."""
-    try:
-        yield
-    except YrdError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2 if isinstance(exc, NotFoundError) else 1) from None
-    except OperationalError as exc:
-        err.print(f"[bold red]error:[/] database: {escape(str(exc.orig))}")
-        raise typer.Exit(1) from None
-
-
-@contextmanager
-def _database() -> Iterator[Database]:
-    """The configured database, migrated, and closed again when the command ends."""
-    db = Database(Settings().url)
-    try:
-        db.migrate()
-        yield db
-    finally:
-        db.dispose()
 
 
 def _report(result: LoadResult) -> None:
@@ -84,14 +55,14 @@ def load(
     form: Annotated[str | None, typer.Option(help="force the form: plain or bilingual")] = None,
 ) -> None:
     """Load plan files into the database (all or nothing; loading the same file twice changes nothing)."""
-    with _errors():
+    with errors():
         data = []
         for path in files or []:
             if not path.is_file():
                 raise YrdError(f"{path}: no such file")
             data.append((str(path), path.read_bytes()))
         with (
-            _database() as db,
+            database() as db,
             Progress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
             ) as progress,
@@ -111,8 +82,8 @@ def load(
 @app.command()
 def plans() -> None:
     """List the loaded plans."""
-    with _errors():
-        with _database() as db, db.read() as session:
+    with errors():
+        with database() as db, db.read() as session:
             rows = store.list_plans(session)
         table = Table("id", "title", "date", "languages")
         for row in rows:
@@ -124,13 +95,7 @@ def _resolve(session, ref: str, plan_id: str | None) -> tuple[str, str]:  # type
     """(plan id, eId) of a citation or id, with an optional plan prefix: `plan-id:chp_5`."""
     if ":" in ref and not ref.startswith("《"):
         plan_id, ref = ref.split(":", 1)
-    if plan_id is None:
-        rows = store.list_plans(session)
-        if not rows:
-            raise NotFoundError("no plans loaded (run `yrd load`)")
-        ids = [r.id for r in rows]
-        plan_id = DEFAULT_PLAN if DEFAULT_PLAN in ids else ids[0]
-    return plan_id, parse_citation(ref)
+    return default_plan(session, plan_id), parse_citation(ref)
 
 
 def _langs(lang: str) -> list[str]:
@@ -148,9 +113,9 @@ def show(
     lang: Lang = "zh",
 ) -> None:
     """Show one unit of a plan with its citation."""
-    with _errors():
+    with errors():
         langs = _langs(lang)
-        with _database() as db, db.read() as session:
+        with database() as db, db.read() as session:
             plan_id, eid = _resolve(session, ref, plan)
             tree = store.load_plan(session, plan_id)
         unit = tree.find(eid)
@@ -187,8 +152,8 @@ def search(
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
 ) -> None:
     """Search every loaded plan in Chinese and English."""
-    with _errors():
-        with _database() as db, db.read() as session:
+    with errors():
+        with database() as db, db.read() as session:
             results = run_search(session, query, plan_id=plan, lang=lang, limit=limit)
         out.print(f"{results.total} hits for [bold]{escape(query)}[/]")
         for hit in results.hits:
@@ -207,10 +172,10 @@ def export(
     ] = None,
 ) -> None:
     """Export a plan as JSON or as Akoma Ntoso 3.0 XML (one expression per language)."""
-    with _errors():
+    with errors():
         if format not in ("json", "akn"):
             raise YrdError(f"--format must be json or akn, not {format!r}")
-        with _database() as db, db.read() as session:
+        with database() as db, db.read() as session:
             tree = store.load_plan(session, plan)
         if format == "json":
             from yrd.documents.export_json import plan_to_json
@@ -253,7 +218,7 @@ def serve(
 
     from yrd.web.app import create_app
 
-    with _errors(), _database() as db:
+    with errors(), database() as db:
         settings = Settings()
         if load_default_plan:
             _report(load_default(db))
@@ -271,6 +236,10 @@ def serve(
             raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
         if not server.started:
             raise ConfigError(f"cannot listen on {host}:{port} (is another server using it?)")
+
+
+extract_cli.register(app)
+regions_cli.register(app)
 
 
 def main() -> None:

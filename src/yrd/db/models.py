@@ -71,3 +71,79 @@ class UnitTextRow(Base):
     lead: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
     align_score: Mapped[float | None] = mapped_column(Float)
+
+
+class ExtractedRow(Base):
+    """One record extracted from a plan's text (target, fact, place, project, task)."""
+
+    __tablename__ = "extracted"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    eid: Mapped[str] = mapped_column(String(128))
+    lang: Mapped[str] = mapped_column(String(8))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+
+
+class ExtractionRunRow(Base):
+    """When a plan was last extracted, by which extractor version, and what came out."""
+
+    __tablename__ = "extraction_run"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    counts: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegionRow(Base):
+    """One administrative division of the Delta (seeded from the shipped gazetteer)."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    short_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    parent_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    province_code: Mapped[str] = mapped_column(String(12))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+
+class RegionGroupRow(Base):
+    """A named set of regions; ``origin`` is "seed" until an admin edits it, then "admin"."""
+
+    __tablename__ = "region_group"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    definition: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    partial: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    origin: Mapped[str] = mapped_column(String(16), default="seed")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegionGroupMemberRow(Base):
+    """A region in a group; ``partial`` when only part of it lies inside."""
+
+    __tablename__ = "region_group_member"
+
+    group_code: Mapped[str] = mapped_column(
+        ForeignKey("region_group.code", ondelete="CASCADE"), primary_key=True
+    )
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code", ondelete="CASCADE"), primary_key=True)
+    partial: Mapped[bool] = mapped_column(default=False)

@@ -51,9 +51,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
 
-    from yrd.web import api, pages
+    from yrd.web import api, api_extract, api_regions, pages, pages_regions
 
     app.include_router(api.router)
+    app.include_router(api_extract.router)
+    app.include_router(api_regions.router)
+    app.include_router(pages_regions.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

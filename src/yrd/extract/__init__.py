@@ -1,0 +1,1 @@
+"""Extraction: targets, facts, places, projects and tasks read out of a plan's text."""
