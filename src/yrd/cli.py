@@ -11,10 +11,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from yrd.bootstrap import load_and_extract, prepare_default
 from yrd.clikit import database, default_plan, err, errors, out
 from yrd.documents import store
 from yrd.documents.citation import cite, parse_citation, short_title
-from yrd.documents.load import LoadResult, load_default, load_files
+from yrd.documents.load import LoadResult
 from yrd.documents.model import Unit
 from yrd.documents.search import search as run_search
 from yrd.errors import ConfigError, NotFoundError, YrdError
@@ -67,15 +68,15 @@ def load(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
             ) as progress,
         ):
-            task = progress.add_task("loading", total=len(data) + 2 if data else 3)
+            task = progress.add_task("loading", total=len(data) + 3 if data else 5)
 
             def step(msg: str) -> None:
                 progress.update(task, description=msg, advance=1)
 
             if data:
-                result = load_files(db, data, plan_id=plan, encoding=encoding, form=form, progress=step)
+                result = load_and_extract(db, data, plan_id=plan, encoding=encoding, form=form, progress=step)
             else:
-                result = load_default(db, progress=step)
+                result = prepare_default(db, progress=step)
         _report(result)
 
 
@@ -221,7 +222,7 @@ def serve(
     with errors(), database() as db:
         settings = Settings()
         if load_default_plan:
-            _report(load_default(db))
+            _report(prepare_default(db))
         host = host or settings.host
         port = port or settings.port
         out.print(

@@ -32,7 +32,7 @@ def test_one_region(client: TestClient) -> None:
 
 def test_groups(client: TestClient) -> None:
     body = client.get(urls.api_groups()).json()
-    assert body["count"] == 12
+    assert body["count"] == 13
     central = body["data"][0]
     assert (
         central["code"] == "central-area"

@@ -52,7 +52,7 @@ def test_regions_of_a_group_at_one_level(run) -> None:  # type: ignore[no-untype
 def test_groups(run) -> None:  # type: ignore[no-untyped-def]
     table = run("groups")
     assert table.exit_code == 0, table.output
-    assert "12 groups" in table.output and "central-area" in table.output
+    assert "13 groups" in table.output and "central-area" in table.output
     rows = json.loads(run("groups", "--format", "json").output)["data"]
     assert rows[1]["members"] == ["310118", "320509", "330421"]
     lines = list(csv.DictReader(io.StringIO(run("groups", "--format", "csv").output)))

@@ -122,4 +122,10 @@ def test_validate_finds_problems() -> None:
 def test_load_groups_puts_text_groups_first() -> None:
     groups = load_groups()
     assert [g.code for g in groups[:2]] == ["central-area", "demo-zone"]
-    assert len({g.code for g in groups}) == len(groups) == 12
+    assert len({g.code for g in groups}) == len(groups) == 13
+
+
+def test_planning_area_is_the_four_provinces_of_the_text(plan: Plan) -> None:
+    yrd = next(g for g in derive_text_groups(plan) if g.code == "yrd")
+    assert yrd.members == ("310000", "320000", "330000", "340000")
+    assert yrd.definition == "text" and "前言第3段" in yrd.source

@@ -29,7 +29,7 @@ def test_page_shows_hierarchy_groups_and_map_hooks(client: TestClient) -> None:
     row = text(tree, '//tr[@id="r310118"]')
     assert "310118" in row and "青浦区" in row and "Qingpu District" in row
     groups = tree.xpath('//table[@class="groups"]/tbody/tr')
-    assert len(groups) == 12
+    assert len(groups) == 13
     central = text(tree, '//tr[@id="g-central-area"]')
     assert "27" in central and "由《纲要》界定" in central and "前言第3段" in central
     assert "成员不明" in text(tree, '//tr[@id="g-zhexinan"]')

@@ -13,13 +13,13 @@ from yrd.regions.store import get_group, get_region, list_groups, list_regions, 
 
 def test_seed_is_idempotent(db: Database) -> None:
     first = seed_regions(db)
-    assert (first.regions_added, first.groups_added) == (350, 12)
+    assert (first.regions_added, first.groups_added) == (350, 13)
     again = seed_regions(db)
     assert not again.changed
     with db.read() as s:
         assert len(list_regions(s)) == 350
         assert len(list_regions(s, level="prefecture")) == 41
-        assert [g.code for g in list_groups(s)][:3] == ["central-area", "demo-zone", "lingang"]
+        assert [g.code for g in list_groups(s)][:4] == ["central-area", "demo-zone", "yrd", "lingang"]
         assert get_region(s, "310118").name_en == "Qingpu District"
         lingang = get_group(s, "lingang")
         assert lingang.partial and set(lingang.partial_members) == set(lingang.members)
@@ -60,4 +60,4 @@ def test_unseeded_database_answers_from_the_shipped_files(db: Database) -> None:
     with db.read() as s:
         assert len(list_regions(s, level="county")) == 305
         assert len(get_group(s, "central-area").members) == 27
-        assert len(list_groups(s)) == 12
+        assert len(list_groups(s)) == 13

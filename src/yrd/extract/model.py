@@ -44,7 +44,7 @@ class Target(Span):
     unit: str = Field(description="%, 年, 岁, 万元, 公里/万平方公里, ratio, …")
     target_year: int | None
     base_year: int | None = None
-    scope: str = Field(default="whole", description="whole, central_area, prefecture_and_above, …")
+    scope: str = Field(default="whole", description="whole, central-area, prefecture-and-above, …")
     threshold: str | None = Field(default=None, description="the standard a qualitative target implies")
     threshold_source: str | None = None
 
@@ -70,7 +70,7 @@ class PlaceMention(Span):
     kind: Literal["place"] = "place"
     name: str
     region_code: str | None = Field(default=None, description="GB/T 2260 code of the region")
-    group_code: str | None = Field(default=None, description="code of a region group (central_area, …)")
+    group_code: str | None = Field(default=None, description="code of a region group (central-area, …)")
     status: Literal["resolved", "ambiguous", "unknown"] = "resolved"
     candidates: list[str] = Field(default_factory=list, description="codes when ambiguous")
 

@@ -24,7 +24,7 @@ from yrd.errors import InputError, NotFoundError
 from yrd.extract.model import KINDS, Record
 
 # Bump when an extractor changes what it finds, so stored runs are redone.
-VERSION = "1"
+VERSION = "2"
 _RECORD = TypeAdapter(Record)
 
 

@@ -31,6 +31,7 @@ DEFINITIONS: tuple[str, ...] = ("text", "data", "unknown")
 # The sentences of the Outline's preamble that define the two text groups.
 _CENTRAL = re.compile(r"以([^。；]*?)(\d+)个城市为中心区")
 _DEMO = re.compile(r"以([^。；为]*?)为长三角生态绿色一体化发展示范区")
+_SCOPE = re.compile(r"规划范围包括([^。；（(]*?)全域")
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,26 @@ def derive_text_groups(plan: Plan, gazetteer: Gazetteer | None = None) -> list[R
             count differs from the number the sentence states.
     """
     g = gazetteer or load_gazetteer()
+    found = _find(plan, _SCOPE)
+    where = f"{plan.id}:{found.unit.eid}"
+    provinces = []
+    for name in re.split(r"[、，,]", found.match.group(1)):
+        hits = [r for r in g.lookup(name.strip()) if r.level == "province"]
+        if len(hits) != 1:
+            raise InputError(f"{where}: {name!r} names {len(hits)} provinces, not one")
+        provinces.append(hits[0].code)
+    source, ref = _source(plan, found.unit)
+    planning_area = RegionGroup(
+        code="yrd",
+        name_zh="长三角",
+        name_en="Yangtze River Delta",
+        members=tuple(sorted(provinces)),
+        kind="plan-area",
+        definition="text",
+        source=source,
+        source_ref=ref,
+        note="The planning area: the whole of the provinces the text names.",
+    )
     found = _find(plan, _CENTRAL)
     where = f"{plan.id}:{found.unit.eid}"
     central = central_area_members(found.match.group(1), g, where)
@@ -170,7 +191,7 @@ def derive_text_groups(plan: Plan, gazetteer: Gazetteer | None = None) -> list[R
             source=source,
             source_ref=ref,
             note=f"{stated} cities named in the text (中心区面积22.5万平方公里 as the text states)",
-        )
+        ),
     ]
     found = _find(plan, _DEMO)
     where = f"{plan.id}:{found.unit.eid}"
@@ -189,6 +210,7 @@ def derive_text_groups(plan: Plan, gazetteer: Gazetteer | None = None) -> list[R
             note="The whole of the three counties; the Outline's 第十章 sets out what the zone does.",
         )
     )
+    groups.append(planning_area)
     return groups
 
 

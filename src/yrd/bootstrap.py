@@ -1,0 +1,36 @@
+"""Bring the embedded default up: what `yrd serve` and a bare `yrd load` do before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from yrd.db import Database
+from yrd.documents.load import LoadResult, load_default, load_files
+from yrd.extract.pipeline import extract_plan
+from yrd.regions.store import seed_regions
+
+
+def prepare_default(db: Database, progress: Callable[[str], None] | None = None) -> LoadResult:
+    """The Outline loaded, the regions seeded and the Outline's records extracted (each a no-op
+    when already done), so a new user sees every capability on the first run."""
+    step = progress or (lambda _msg: None)
+    result = load_default(db, progress=progress)
+    step("regions")
+    seed_regions(db)
+    step("extract")
+    extract_plan(db, result.plan_id)
+    return result
+
+
+def load_and_extract(
+    db: Database,
+    files: list[tuple[str, bytes]],
+    progress: Callable[[str], None] | None = None,
+    **options: str | None,
+) -> LoadResult:
+    """Load files as one plan (all or nothing), then extract it."""
+    result = load_files(db, files, progress=progress, **options)  # type: ignore[arg-type]
+    if progress:
+        progress("extract")
+    extract_plan(db, result.plan_id)
+    return result
