@@ -15,11 +15,11 @@ from yrd.extract.pipeline import extract_plan, list_records, record_dict, to_csv
 
 # The columns each kind shows in a terminal table (all fields go to JSON and CSV).
 COLUMNS: dict[str, list[str]] = {
-    "target": ["indicator", "comparator", "value_text", "unit", "target_year", "base_year", "scope"],
-    "fact": ["indicator", "comparator", "value_text", "unit", "ref_year", "scope"],
+    "target": ["indicator", "comparator", "value_text", "target_year", "base_year", "scope"],
+    "fact": ["indicator", "value_text", "ref_year", "scope"],
     "place": ["name", "region_code", "group_code", "status"],
-    "project": ["name", "type", "action", "places"],
-    "task": ["title", "bodies", "bodies_stated", "horizon"],
+    "project": ["name", "type", "places"],
+    "task": ["title", "bodies", "bodies_stated"],
 }
 
 
@@ -53,9 +53,10 @@ def register(app: typer.Typer) -> None:
                 if row is None:
                     raise NotFoundError(f"no plan {plan_id!r}")
                 rows = [record_dict(r, row) for r in list_records(session, plan_id, kind, unit)]
-            table = Table("citation", *COLUMNS[kind], "text", title=f"{len(rows)} {kind}s of {plan_id}")
+            table = Table("citation", *COLUMNS[kind], title=f"{len(rows)} {kind}s of {plan_id}")
             for r in rows:
-                cells = [r["citation"]["zh"], *(_cell(r.get(c)) for c in COLUMNS[kind]), r["text"]]
+                where = r["citation"]["zh"].split("》", 1)[-1]  # the plan is in the title already
+                cells = [where, *(_cell(r.get(c)) for c in COLUMNS[kind])]
                 table.add_row(*(escape(c) for c in cells))
             emit(rows, format, table, lambda: to_csv(rows))
 

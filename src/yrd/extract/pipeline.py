@@ -50,10 +50,13 @@ def record_id(record: Record) -> str:
     return f"{record.kind}:{record.eid}:{record.start}-{record.end}"
 
 
-def run_extractors(plan: Plan) -> list[Record]:
+Extractors = dict[str, Callable[[Plan], Sequence[Record]]]
+
+
+def run_extractors(plan: Plan, using: Extractors | None = None) -> list[Record]:
     """Every record of a plan, checked against the text it claims to quote."""
     records: list[Record] = []
-    for extract in extractors().values():
+    for extract in (using or extractors()).values():
         records.extend(extract(plan))
     by_eid = {u.eid: u for u in plan.walk()}
     for r in records:
@@ -76,7 +79,9 @@ class ExtractResult:
     counts: dict[str, int]
 
 
-def extract_plan(db: Database, plan_id: str, force: bool = False) -> ExtractResult:
+def extract_plan(
+    db: Database, plan_id: str, force: bool = False, using: Extractors | None = None
+) -> ExtractResult:
     """Extract a stored plan; a re-run replaces its records in one transaction.
 
     Nothing is redone when the plan's text and the extractors are unchanged since the last run,
@@ -92,7 +97,7 @@ def extract_plan(db: Database, plan_id: str, force: bool = False) -> ExtractResu
         digest = row.content_hash if row else ""
         if last and not force and last.content_hash == digest and last.version == VERSION:
             return ExtractResult(plan_id, False, dict(last.counts))
-    records = run_extractors(plan)
+    records = run_extractors(plan, using)
     counts = {kind: 0 for kind in KINDS} | dict(Counter(r.kind for r in records))
     with db.write() as session:
         session.execute(delete(ExtractedRow).where(ExtractedRow.plan_id == plan_id))
