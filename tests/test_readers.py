@@ -68,3 +68,11 @@ def test_subscript_before_continuation() -> None:
 def test_subscript_after_continuation() -> None:
     lines = plain_lines("排放（NO\n）下降。\nx\n下一段。")
     assert [ln.text for ln in lines] == ["排放（NOx）下降。", "下一段。"]
+
+
+def test_bom_then_broken_utf8() -> None:
+    data = b"\xef\xbb\xbf\xe7\xac\xac\xe4\xb8\x80\xe7\xab\xa0\n\xff\xfe"
+    with pytest.raises(
+        InputError, match=r"line 2, column 1: bytes not valid UTF-8 after a UTF-8 byte-order mark"
+    ):
+        read_source(data, "bom.txt")

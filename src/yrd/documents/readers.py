@@ -76,7 +76,14 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
                 f"({data[exc.start : exc.end].hex(' ')})"
             ) from None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            line, col = _position(data, exc.start + 3)
+            raise InputError(
+                f"{name}: line {line}, column {col}: bytes not valid UTF-8 after a UTF-8 byte-order mark "
+                f"({data[exc.start + 3 : exc.end + 3].hex(' ')})"
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf_exc:
