@@ -108,6 +108,7 @@ def test_api(client: TestClient) -> None:
     assert body["data"][0]["links"]["html"].startswith(f"/plans/{PLAN}/")
     r = client.get(f"/api/plans/{PLAN}/projects.csv")
     assert r.status_code == 200 and r.text.startswith("\ufeffid,kind,")
+    assert "links" not in r.text.splitlines()[0]
     unit = client.get(f"/api/plans/{PLAN}/units/chp_2__sec_4__para_2/extracted").json()
     assert {d["kind"] for d in unit["data"]} >= {"target", "place"}
     missing = client.get("/api/plans/nope/targets")

@@ -8,17 +8,21 @@ from yrd.db import Database
 from yrd.documents.load import LoadResult, load_default, load_files
 from yrd.extract.pipeline import extract_plan
 from yrd.regions.store import seed_regions
+from yrd.stats.seed import seed_official_stats
 
 
 def prepare_default(db: Database, progress: Callable[[str], None] | None = None) -> LoadResult:
-    """The Outline loaded, the regions seeded and the Outline's records extracted (each a no-op
-    when already done), so a new user sees every capability on the first run."""
+    """The Outline loaded, the regions seeded, the Outline's records extracted and the official
+    statistics imported (each a no-op when already done), so a new user sees every capability on
+    the first run."""
     step = progress or (lambda _msg: None)
     result = load_default(db, progress=progress)
     step("regions")
     seed_regions(db)
     step("extract")
     extract_plan(db, result.plan_id)
+    step("statistics")
+    seed_official_stats(db)
     return result
 
 

@@ -22,6 +22,7 @@ from yrd.errors import ConfigError, NotFoundError, YrdError
 from yrd.extract import cli as extract_cli
 from yrd.regions import cli as regions_cli
 from yrd.settings import Settings
+from yrd.stats import cli as stats_cli
 
 app = typer.Typer(
     help="YRD Integration Monitor: the Yangtze River Delta integration plan, structured and searchable.",
@@ -68,7 +69,7 @@ def load(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
             ) as progress,
         ):
-            task = progress.add_task("loading", total=len(data) + 3 if data else 5)
+            task = progress.add_task("loading", total=len(data) + 3 if data else 6)
 
             def step(msg: str) -> None:
                 progress.update(task, description=msg, advance=1)
@@ -241,6 +242,7 @@ def serve(
 
 extract_cli.register(app)
 regions_cli.register(app)
+stats_cli.register(app)
 
 
 def main() -> None:

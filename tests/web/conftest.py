@@ -73,6 +73,19 @@ def english_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def extracted_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The embedded default as `yrd serve` prepares it: the Outline, the regions, the extracted records.
+    Shared by the page and browser tests of the extraction pages."""
+    from yrd.bootstrap import prepare_default
+
+    database = Database(f"sqlite:///{tmp_path_factory.mktemp('web-extract') / 'yrd.sqlite'}")
+    database.migrate()
+    prepare_default(database)
+    yield database
+    database.dispose()
+
+
 def _client(db: Database, folder: Path) -> TestClient:
     return TestClient(create_app(Settings(data_dir=folder, default_lang="zh"), db))
 
@@ -86,4 +99,11 @@ def client(db: Database, tmp_path: Path) -> Iterator[TestClient]:
 @pytest.fixture
 def en_client(english_db: Database, tmp_path: Path) -> Iterator[TestClient]:
     with _client(english_db, tmp_path) as c:
+        yield c
+
+
+@pytest.fixture
+def x_client(extracted_db: Database, tmp_path: Path) -> Iterator[TestClient]:
+    """A client of the app on the extracted default."""
+    with _client(extracted_db, tmp_path) as c:
         yield c

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, ForeignKeyConstraint, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -147,3 +158,58 @@ class RegionGroupMemberRow(Base):
     )
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code", ondelete="CASCADE"), primary_key=True)
     partial: Mapped[bool] = mapped_column(default=False)
+
+
+class IndicatorRow(Base):
+    """A registry indicator (seeded from ``indicators.json``); ``origin`` is "admin" once edited."""
+
+    __tablename__ = "indicator"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    origin: Mapped[str] = mapped_column(String(16), default="seed")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ImportBatchRow(Base):
+    """One import: the files it read, so that every vintage says where it came from."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    format: Mapped[str] = mapped_column(String(32), default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ObservationRow(Base):
+    """One vintage of region × indicator × period; ``current`` marks the latest vintage of its key."""
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        UniqueConstraint("indicator", "region", "period", "vintage", name="uq_observation_vintage"),
+        Index("ix_observation_current", "indicator", "current", "region", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    region: Mapped[str] = mapped_column(String(64))
+    indicator: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(10))
+    vintage: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[str | None] = mapped_column(String(10))
+    batch: Mapped[str] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    current: Mapped[bool] = mapped_column(default=True)

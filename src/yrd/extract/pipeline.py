@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from yrd.db import Database
@@ -129,6 +129,17 @@ def list_records(
     if eid:
         stmt = stmt.where(ExtractedRow.eid == eid)
     return [_RECORD.validate_python(data) for data in session.scalars(stmt.order_by(ExtractedRow.seq))]
+
+
+def record_counts(session: Session, plan_id: str) -> dict[str, int]:
+    """How many records of each kind a plan has (zeros before it is extracted)."""
+    stmt = (
+        select(ExtractedRow.kind, func.count())
+        .where(ExtractedRow.plan_id == plan_id)
+        .group_by(ExtractedRow.kind)
+    )
+    found = {kind: n for kind, n in session.execute(stmt).all()}
+    return {kind: int(found.get(kind, 0)) for kind in KINDS}
 
 
 def record_dict(record: Record, plan: Plan | PlanRow) -> dict[str, Any]:

@@ -54,7 +54,9 @@ def _add(kind: str) -> None:
 
     def as_csv(plan_id: str, session: SessionDep) -> Response:
         return Response(
-            to_csv(_rows(session, plan_id, kind, None)).encode("utf-8-sig"),
+            to_csv(
+                [{k: v for k, v in r.items() if k != "links"} for r in _rows(session, plan_id, kind, None)]
+            ).encode("utf-8-sig"),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{plan_id}-{plural}.csv"'},
         )

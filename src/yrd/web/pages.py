@@ -25,13 +25,17 @@ from yrd.documents.locales import LOCALES
 from yrd.documents.model import Plan, Unit
 from yrd.documents.search import search as run_search
 from yrd.errors import InputError, NotFoundError
-from yrd.web import i18n, urls
+from yrd.extract.pipeline import record_counts
+from yrd.regions import store as regions_store
+from yrd.web import i18n, records, urls, urls_extract, urls_regions
 from yrd.web.deps import SessionDep
 
 router = APIRouter(include_in_schema=False)
 
 VIEWS: dict[str, tuple[str, ...]] = {"zh": ("zh",), "en": ("en",), "both": ("zh", "en")}
 VIEW_COOKIE = "yrd_view"
+# Whether the reader highlights extracted records (?marks=1|0), remembered like the view.
+MARKS_COOKIE = "yrd_marks"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 PAGE_SIZE = 20
 # The product's name in each language; both are shown in the header, so neither is a gettext message.
@@ -188,6 +192,13 @@ def render(
         ],
         "json_href": json_href,
         "urls": urls,
+        "site_nav": [
+            {
+                "name": N_("Regions"),
+                "href": urls_regions.regions_page(),
+                "current": request.url.path == urls_regions.regions_page(),
+            },
+        ],
         "version": __version__,
         "header_q": "",
         **context,
@@ -219,6 +230,12 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 # ---------------------------------------------------------------------------------------------- pages
 
 
+def _record_links(session: Any, plan_id: str) -> list[dict[str, Any]]:
+    """Each kind of extracted record with its count and page, for the home and contents pages."""
+    counts = record_counts(session, plan_id)
+    return [{"kind": k, "count": n, "href": urls_extract.records_page(plan_id, k)} for k, n in counts.items()]
+
+
 def _plan_summary(session: Any, row: Any, ui: str) -> dict[str, Any]:
     plan = store.plan_from_row(row)
     return {
@@ -232,6 +249,7 @@ def _plan_summary(session: Any, row: Any, ui: str) -> dict[str, Any]:
         "counts": store.unit_counts(session, row.id),
         "href": urls.plan_page(row.id),
         "warnings": len(plan.warnings),
+        "records": _record_links(session, row.id),
     }
 
 
@@ -289,6 +307,9 @@ def plan_page(request: Request, plan_id: str, session: SessionDep) -> HTMLRespon
         "date": nice_date(plan.date, ui),
         "issuer": plan.issuer.get(ui) or plan.issuer.get("zh", ""),
         "counts": store.unit_counts(session, plan_id),
+        "records": _record_links(session, plan_id),
+        "regions_href": urls_regions.regions_page(),
+        "n_cities": len(regions_store.list_regions(session, level="prefecture")),
         "contents": _contents(doc),
         "preamble": preamble,
         "preamble_lang": preamble_lang,
@@ -358,17 +379,35 @@ def unit_permalink(request: Request, plan_id: str, eid: str, session: SessionDep
     return render(request, "unit.html", context, json_href=urls.api_unit(plan_id, eid))
 
 
+def _marks_of(request: Request, asked: str | None, cookies: dict[str, str]) -> bool:
+    """Whether to highlight records: ?marks= wins and is remembered, then the cookie; on by default."""
+    if asked in ("0", "1"):
+        cookies[MARKS_COOKIE] = asked
+        return asked == "1"
+    return request.cookies.get(MARKS_COOKIE) != "0"
+
+
 @router.get("/plans/{plan_id}/{top_eid}", response_class=HTMLResponse, response_model=None)
 def chapter_page(
-    request: Request, plan_id: str, top_eid: str, session: SessionDep, view: str | None = None
+    request: Request,
+    plan_id: str,
+    top_eid: str,
+    session: SessionDep,
+    view: str | None = None,
+    marks: str | None = None,
 ) -> HTMLResponse | RedirectResponse:
-    """A chapter (or the preamble, or the news lead) to read in Chinese, English or side by side."""
+    """A chapter (or the preamble, or the news lead) to read in Chinese, English or side by side,
+    with the places, projects, targets and facts found in its Chinese text highlighted."""
+    from yrd.web import pages_extract  # it builds on this module
+
     doc = Doc.of(store.load_plan(session, plan_id))
     unit = doc.get(top_eid)
     if doc.parent.get(top_eid) is not None:
         return RedirectResponse(urls.unit_page(plan_id, top_eid), status_code=307)
     ui = ui_lang(request)
     wanted, shown, cookies = _view_of(request, doc, view)
+    marks_on = _marks_of(request, marks, cookies)
+    highlights = pages_extract.reader_marks(session, plan_id, unit) if marks_on else {}
     tops = doc.plan.units
     index = tops.index(unit)
 
@@ -403,6 +442,10 @@ def chapter_page(
         "unit_heading": unit_heading,
         "lead_sep": LEAD_SEPARATOR,
         "copy_lang": shown if shown != "both" else ui,
+        "marks_on": marks_on,
+        "highlights": highlights,
+        "marks_kinds": records.kinds_of(highlights),
+        "marks_toggle": urls_extract.chapter_marks(plan_id, top_eid, not marks_on),
     }
     return render(
         request, "chapter.html", context, json_href=urls.api_unit(plan_id, top_eid), cookies=cookies

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from yrd.regions import store
 from yrd.regions.gazetteer import Region, load_gazetteer
 from yrd.regions.groups import RegionGroup
-from yrd.web import urls_regions
+from yrd.web import records, urls_extract, urls_regions
 from yrd.web.deps import SessionDep
 from yrd.web.pages import render, ui_lang
 
@@ -78,6 +78,14 @@ def _map_groups(groups: list[RegionGroup], by_code: dict[str, Region]) -> str:
     return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
+def _mention_links(mentions: tuple[str, Any] | None) -> dict[str, dict[str, Any]] | None:
+    """Each region or group a plan names: how often, and its row on that plan's places page."""
+    if mentions is None:
+        return None
+    plan_id, counts = mentions
+    return {code: {"n": n, "href": urls_extract.place_href(plan_id, code)} for code, n in counts.items()}
+
+
 @router.get("/regions", response_class=HTMLResponse)
 def regions_page(request: Request, session: SessionDep, group: str | None = None) -> HTMLResponse:
     """The hierarchy, the groups and the map; ?group=CODE highlights one group (without JavaScript too)."""
@@ -88,7 +96,9 @@ def regions_page(request: Request, session: SessionDep, group: str | None = None
     selected = group if any(g.code == group for g in groups) else None
     meta = load_gazetteer().metadata
     counts = {level: sum(r.level == level for r in regions) for level in ("province", "prefecture", "county")}
+    mentions = records.place_mentions(session)
     context = {
+        "mentions": _mention_links(mentions),
         "hierarchy": _hierarchy(regions),
         "counts": counts,
         "groups": [_group_view(g, by_code, ui, selected) for g in groups],

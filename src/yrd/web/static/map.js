@@ -11,7 +11,8 @@
   var canvas = fig.querySelector(".map-canvas");
   var tip = fig.querySelector(".map-tip");
   var select = document.getElementById("group-select");
-  var groups = JSON.parse(document.getElementById("map-groups").textContent || "{}");
+  var groupsNode = document.getElementById("map-groups");
+  var groups = groupsNode ? JSON.parse(groupsNode.textContent || "{}") : {};
   var ui = fig.dataset.ui || "zh";
   var proj = null;
   var svg = null;
@@ -127,6 +128,8 @@
     canvas.textContent = "";
     canvas.appendChild(svg);
     fig.dataset.paths = String(svg.querySelectorAll("path").length);
+    // Other scripts (the projects page) place their own marks with the same projection.
+    fig.mapProject = function (lon, lat) { return proj.xy([lon, lat]).split(",").map(Number); };
     svg.addEventListener("mousemove", showTip);
     svg.addEventListener("click", function (evt) {
       var p = evt.target.closest(".prefectures path.region, .highlights path.region");
@@ -141,6 +144,7 @@
     return highlight(fig.dataset.selected);
   }).then(function () {
     fig.dataset.state = "ready";
+    fig.dispatchEvent(new CustomEvent("map:ready", { detail: { svg: svg } }));
   }).catch(function () {
     canvas.textContent = fig.dataset.failed;
     fig.dataset.state = "failed";

@@ -1,0 +1,1 @@
+"""Statistics: the indicator registry, observations with provenance and vintages, importers."""

@@ -1,0 +1,94 @@
+"""Tidy tables: one observation a row, in a CSV file or on the first sheet of an Excel workbook.
+
+The header names the columns, in English or Chinese, in any order; other columns are ignored:
+
+    region,indicator,period,value,unit,source,status,note
+    上海市,常住人口城镇化率,2023,89.46,%,上海统计年鉴2024,official,
+"""
+
+from __future__ import annotations
+
+from yrd.stats.importers.base import Cell, Grid, Issue, RawRecord, Reader, cell_text
+
+# Header labels each column is known by (compared case-insensitively).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "region": ("region", "region_code", "area", "地区", "地区代码", "区域", "行政区划代码"),
+    "indicator": ("indicator", "indicator_code", "指标", "指标代码"),
+    "period": ("period", "year", "time", "time_period", "时间", "年份", "时期"),
+    "value": ("value", "obs_value", "数值", "值"),
+    "unit": ("unit", "unit_measure", "单位", "计量单位"),
+    "source": ("source", "来源", "数据来源"),
+    "status": ("status", "obs_status", "状态"),
+    "note": ("note", "notes", "comment", "备注", "注"),
+    "published": ("published", "发布日期", "发布时间"),
+}
+REQUIRED = ("region", "indicator", "period", "value", "unit", "source")
+_LOOKUP = {label.casefold(): key for key, labels in COLUMNS.items() for label in labels}
+
+
+class TidyReader(Reader):
+    """The header row is the first non-empty row; each row after it is one observation."""
+
+    format = "tidy"
+
+    def records(self, grid: Grid) -> tuple[list[RawRecord], list[Issue]]:
+        rows = [(no, cells) for no, cells in grid.rows if any(cell_text(c) for c in cells)]
+        if not rows:
+            return [], [Issue(grid.name, "no table found")]
+        header_no, header = rows[0]
+        where: dict[str, int] = {}
+        issues: list[Issue] = []
+        for i, raw in enumerate(header):
+            key = _LOOKUP.get(cell_text(raw).casefold())
+            if key is None:
+                continue
+            if key in where:
+                issues.append(
+                    Issue(
+                        grid.name,
+                        f"a second {key} column",
+                        header_no,
+                        grid.column_name(i),
+                        None,
+                        cell_text(raw),
+                    )
+                )
+            where.setdefault(key, i)
+        lacking = [k for k in REQUIRED if k not in where]
+        if lacking:
+            found = ", ".join(cell_text(c) for c in header if cell_text(c)) or "nothing"
+            issues.append(
+                Issue(
+                    grid.name,
+                    f"header lacks the column(s) {', '.join(lacking)} (found: {found[:120]})",
+                    header_no,
+                )
+            )
+        if issues:
+            return [], issues
+        labels = {k: cell_text(header[i]) for k, i in where.items()}
+        records = []
+        for no, cells in rows[1:]:
+
+            def cell(key: str, default: str = "", cells: list = cells) -> Cell:  # type: ignore[type-arg]
+                if key not in where:
+                    return Cell(default)
+                i = where[key]
+                return Cell(cells[i] if i < len(cells) else None, grid.column_name(i), labels[key])
+
+            records.append(
+                RawRecord(
+                    grid.name,
+                    no,
+                    cell("region"),
+                    cell("indicator"),
+                    cell("period"),
+                    cell("value"),
+                    cell("unit"),
+                    cell("source"),
+                    cell("status", "official"),
+                    cell("note"),
+                    cell("published"),
+                )
+            )
+        return records, []

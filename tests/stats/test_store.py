@@ -1,0 +1,123 @@
+"""The observation store on SQLite and PostgreSQL: seeding indicators, vintages, as-of reads, rollback."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from yrd.db import Database
+from yrd.db.models import ImportBatchRow, IndicatorRow, ObservationRow
+from yrd.errors import InputError
+from yrd.stats import store
+from yrd.stats.model import ObservationIn
+from yrd.stats.registry import load_registry
+
+# Real figures from the shipped data (Anhui GDP 2016: yearbook 24117.89, revised 26307.70 亿元).
+YEARBOOK = ObservationIn(
+    region="340000",
+    indicator="gdp",
+    period="2016",
+    value=24117.89,
+    unit="亿元",
+    status="provisional",
+    source="安徽统计年鉴 (test)",
+    published="2017",
+)
+REVISED = YEARBOOK.model_copy(update={"value": 26307.70, "status": "revised", "published": "2024-06"})
+OTHER = ObservationIn(
+    region="320000",
+    indicator="gdp",
+    period="2016",
+    value=77388.3,
+    unit="亿元",
+    source="test row",
+    published="2017",
+)
+
+
+def _write(db: Database, rows: list[ObservationIn], batch: str = "b1") -> store.WriteReport:
+    with db.write() as session:
+        return store.write_observations(session, {"id": batch, "files": ["t.csv"], "format": "csv"}, rows)
+
+
+def test_seed_indicators_is_idempotent_and_keeps_admin_edits(db: Database) -> None:
+    first = store.seed_indicators(db)
+    assert first.added == len(load_registry())
+    assert store.seed_indicators(db).added == store.seed_indicators(db).updated == 0
+    with db.write() as session:
+        row = session.get(IndicatorRow, "gdp")
+        assert row is not None
+        row.origin, row.name_en = "admin", "GDP (edited)"
+    again = store.seed_indicators(db)
+    assert again.kept == 1
+    with db.read() as session:
+        assert next(i for i in store.list_indicators(session) if i.code == "gdp").name_en == "GDP (edited)"
+
+
+def test_same_rows_twice_change_nothing(db: Database) -> None:
+    first = _write(db, [YEARBOOK, OTHER])
+    assert (first.new, first.revised, first.unchanged) == (2, 0, 0)
+    second = _write(db, [YEARBOOK, OTHER])
+    assert (second.new, second.revised, second.unchanged) == (0, 0, 2)
+    assert second.by_indicator["gdp"].unchanged == 2
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ObservationRow)) == 2
+        assert session.scalar(select(func.count()).select_from(ImportBatchRow)) == 1
+
+
+def test_a_revised_value_is_a_new_vintage_and_the_old_one_stays(db: Database) -> None:
+    _write(db, [YEARBOOK, OTHER])
+    report = _write(db, [REVISED, OTHER], batch="b2")
+    assert (report.new, report.revised, report.unchanged) == (0, 1, 1)
+    with db.read() as session:
+        hist = store.history(session, "gdp", "340000")
+        assert [(o.vintage, o.value, o.current) for o in hist] == [(1, 24117.89, False), (2, 26307.7, True)]
+        assert [o.batch for o in hist] == ["b1", "b2"]
+        current = store.series(session, "gdp")
+        assert current["340000"][0].value == 26307.7 and current["320000"][0].vintage == 1
+        # as published in 2023: the revision (2024-06) was not out yet
+        then = store.series(session, "gdp", ["340000"], as_of="2023")
+        assert [o.value for o in then["340000"]] == [24117.89]
+        assert store.series(session, "gdp", ["340000"], as_of="2016") == {}
+        assert len(store.observations(session, indicator="gdp", vintage="all")) == 3
+        assert len(store.observations(session, indicator="gdp", vintage="all", as_of="2023-12-31")) == 2
+    # the old value again (a second source confirming it) is not a new vintage
+    assert _write(db, [YEARBOOK], batch="b3").unchanged == 1
+
+
+def test_disagreeing_rows_in_one_write_are_both_kept(db: Database) -> None:
+    report = _write(db, [YEARBOOK, REVISED])
+    assert (report.new, report.revised) == (1, 1)
+    with db.read() as session:
+        assert [o.current for o in store.history(session, "gdp", "340000")] == [False, True]
+        assert len(store.observations(session, region="340000")) == 1
+
+
+def test_filters_and_errors(db: Database) -> None:
+    _write(db, [YEARBOOK, OTHER])
+    with db.read() as session:
+        assert [o.region for o in store.observations(session, region=["320000"])] == ["320000"]
+        assert store.observations(session, period="2017") == []
+        assert len(store.observations(session, status="provisional")) == 1
+        with pytest.raises(InputError, match="as_of"):
+            store.observations(session, as_of="last year")
+        with pytest.raises(InputError, match="vintage"):
+            store.observations(session, vintage="newest")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="unknown indicator"):
+        _write(db, [YEARBOOK.model_copy(update={"indicator": "no_such_code"})])
+
+
+def test_an_error_in_the_transaction_writes_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.write() as session:
+        store.write_observations(session, {"id": "b1"}, [YEARBOOK, OTHER])
+        raise RuntimeError("the importer found a bad row later")
+    with db.read() as session:
+        assert store.observations(session) == []
+        assert session.scalar(select(func.count()).select_from(ImportBatchRow)) == 0
+
+
+def test_parse_as_of() -> None:
+    assert str(store.parse_as_of("2024-02")) == "2024-02-29"
+    assert str(store.parse_as_of("2023")) == "2023-12-31"
+    with pytest.raises(InputError):
+        store.parse_as_of("2023-13")
