@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -12,6 +13,7 @@ class Settings(BaseSettings):
 
     ``YRD_DATABASE_URL`` takes any SQLAlchemy URL (``sqlite:///path.sqlite`` or
     ``postgresql+psycopg://user@host:port/db``); without it a SQLite file in ``YRD_DATA_DIR`` is used.
+    ``YRD_API_TOKEN`` is the bearer token the API's writes need; without it they are refused (403).
     """
 
     model_config = SettingsConfigDict(env_prefix="YRD_", extra="ignore")
@@ -21,6 +23,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     default_lang: str = "zh"
+    # One shared secret until the role system of issue 6; kept out of repr so it is never logged.
+    api_token: str | None = Field(default=None, repr=False)
 
     @property
     def url(self) -> str:

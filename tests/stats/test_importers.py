@@ -414,3 +414,12 @@ def test_dry_run_reports_and_writes_nothing(db: Database) -> None:
     report = import_files(db, _gdp(), dry_run=True)
     assert report.dry_run and report.by_indicator["gdp"].new == 11
     assert snapshot(db) == before
+
+
+def test_publication_date_is_kept() -> None:
+    text = (
+        "region,indicator,period,value,unit,source,published\n"
+        f"310000,gdp,2023,47218.7,亿元,{SYNTHETIC},2024-03\n"
+    )
+    rows, _ = parse([("pub.csv", text.encode("utf-8"))])
+    assert [r.published for r in rows] == ["2024-03"]

@@ -51,7 +51,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
 
-    from yrd.web import api, api_extract, api_regions, api_stats, pages, pages_extract, pages_regions
+    from yrd.web import (
+        api,
+        api_extract,
+        api_regions,
+        api_stats,
+        pages,
+        pages_extract,
+        pages_regions,
+        pages_stats,
+    )
 
     app.include_router(api.router)
     app.include_router(api_extract.router)
@@ -59,6 +68,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_stats.router)
     app.include_router(pages_regions.router)
     app.include_router(pages_extract.router)
+    app.include_router(pages_stats.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

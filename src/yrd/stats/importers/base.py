@@ -19,7 +19,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol
+from functools import lru_cache
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 from yrd.documents.readers import decode
 from yrd.errors import InputError
@@ -136,6 +137,10 @@ def cell_text(value: Value) -> str:
     """A cell as text: numbers from a spreadsheet without a spurious ".0" on whole numbers."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        if value.isascii():  # ASCII is already NFKC: skip the normalisation (most cells of a big file)
+            return value.strip()
+        return unicodedata.normalize("NFKC", value).strip()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return unicodedata.normalize("NFKC", str(value)).strip()
@@ -231,9 +236,11 @@ def looks_nbs(grid: Grid) -> bool:
 # ---------------------------------------------------------------------------------------------- records
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A value and where it was: a column of a row, or a header line or the mapping."""
+class Cell(NamedTuple):
+    """A value and where it was: a column of a row, or a header line or the mapping.
+
+    A named tuple rather than a dataclass: an import of a million rows builds nine a row.
+    """
 
     value: Value
     column: str | None = None
@@ -355,6 +362,7 @@ _PERIOD = [
 _QUARTERS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 
+@lru_cache(maxsize=4096)
 def parse_period(text: str) -> tuple[str | None, str]:
     """A period as written ("2023", "2023年", "2023-Q2", "2023年第二季度", "2023-06", "2023年6月").
 
@@ -528,6 +536,7 @@ class Resolver:
             status=status,
             source=source,
             note=cell_text(rec.note.value),
+            published=published,
         )
         out.observations.append((obs, rec))
 

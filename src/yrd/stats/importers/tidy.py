@@ -22,6 +22,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "备注", "注"),
     "published": ("published", "发布日期", "发布时间"),
 }
+# RawRecord's cells in order, and the cell a missing (optional) column gives.
+FIELDS = ("region", "indicator", "period", "value", "unit", "source", "status", "note", "published")
+DEFAULTS = tuple(Cell("official" if k == "status" else "") for k in FIELDS)
 REQUIRED = ("region", "indicator", "period", "value", "unit", "source")
 _LOOKUP = {label.casefold(): key for key, labels in COLUMNS.items() for label in labels}
 
@@ -66,29 +69,18 @@ class TidyReader(Reader):
             )
         if issues:
             return [], issues
-        labels = {k: cell_text(header[i]) for k, i in where.items()}
+        # per field, worked out once: (index, column name, header label), or None for an absent column
+        spots = [(i, grid.column_name(i), cell_text(header[i])) if (i := where.get(k)) is not None else None
+                 for k in FIELDS]  # fmt: skip
+        name = grid.name
         records = []
         for no, cells in rows[1:]:
-
-            def cell(key: str, default: str = "", cells: list = cells) -> Cell:  # type: ignore[type-arg]
-                if key not in where:
-                    return Cell(default)
-                i = where[key]
-                return Cell(cells[i] if i < len(cells) else None, grid.column_name(i), labels[key])
-
-            records.append(
-                RawRecord(
-                    grid.name,
-                    no,
-                    cell("region"),
-                    cell("indicator"),
-                    cell("period"),
-                    cell("value"),
-                    cell("unit"),
-                    cell("source"),
-                    cell("status", "official"),
-                    cell("note"),
-                    cell("published"),
-                )
-            )
+            n = len(cells)
+            parts = [
+                DEFAULTS[k]
+                if spot is None
+                else Cell(cells[spot[0]] if spot[0] < n else None, spot[1], spot[2])
+                for k, spot in enumerate(spots)
+            ]
+            records.append(RawRecord(name, no, *parts))
         return records, []
