@@ -6,11 +6,13 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests import pg
+from tests.browser import chromium, screenshot_dir
 from yrd.db import Database
 from yrd.documents.locales import ZH
 from yrd.documents.model import Plan
@@ -37,6 +39,18 @@ def seeds() -> Path:
     if not PLAIN_SEED.exists() or not BILINGUAL_SEED.exists():
         missing(f"seed texts not found in {SEEDS}")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole run."""
+    with chromium(missing) as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return screenshot_dir(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

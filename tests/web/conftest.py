@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.browser import serve
 
 from yrd.db import Database
 from yrd.documents import store
@@ -107,3 +108,13 @@ def x_client(extracted_db: Database, tmp_path: Path) -> Iterator[TestClient]:
     """A client of the app on the extracted default."""
     with _client(extracted_db, tmp_path) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def site(extracted_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the prepared default, served on a free port; its base URL (browser tests)."""
+    from yrd.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("extract-browser")
+    with serve(create_app(Settings(data_dir=folder), extracted_db)) as base:
+        yield base

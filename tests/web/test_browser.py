@@ -9,15 +9,12 @@ Screenshots go to ``$YRD_SCREENSHOT_DIR`` when set, else to a temporary folder.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser import serve
 from tests.conftest import BILINGUAL_SEED, PLAIN_SEED, missing
 
 from yrd.db import Database
@@ -46,54 +43,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The app on a free port, with the bilingual Outline loaded: its base URL and plan id."""
     if not PLAIN_SEED.exists() or not BILINGUAL_SEED.exists():
         missing(f"seed texts not found beside the project ({PLAIN_SEED.parent})")
-    import uvicorn
-
     from yrd.web.app import create_app
 
     folder = tmp_path_factory.mktemp("browser")
     db = Database(f"sqlite:///{folder / 'yrd.sqlite'}")
     db.migrate()
     result = load_files(db, [(p.name, p.read_bytes()) for p in (PLAIN_SEED, BILINGUAL_SEED)])
-    app = create_app(Settings(data_dir=folder), db)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", http="h11"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "plan": result.plan_id}
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with serve(create_app(Settings(data_dir=folder), db)) as base:
+        yield {"base": base, "plan": result.plan_id}
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("YRD_SCREENSHOT_DIR")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def new_page(

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.test_extract_browser import PHONE, browser, open_page, report, shots, site  # noqa: F401
+from tests.web.test_extract_browser import PHONE, open_page, report
 
 from yrd.web import urls_stats
 
 pytestmark = pytest.mark.browser
 
 
-def test_indicator_chart_draws_every_region_and_the_target_line(site: str, browser: Any, shots: Path) -> None:  # noqa: F811
+def test_indicator_chart_draws_every_region_and_the_target_line(site: str, browser: Any, shots: Path) -> None:
     page, problems = open_page(browser, site + urls_stats.indicator_page("rd_intensity"))
     chart = page.locator("svg.chart-svg")
     chart.wait_for()
@@ -54,7 +54,7 @@ def test_indicator_chart_draws_every_region_and_the_target_line(site: str, brows
     page.context.close()
 
 
-def test_coverage_page_renders_the_grid(site: str, browser: Any, shots: Path) -> None:  # noqa: F811
+def test_coverage_page_renders_the_grid(site: str, browser: Any, shots: Path) -> None:
     page, problems = open_page(browser, site + urls_stats.coverage_page())
     rows = page.locator("table.coverage-table tbody tr")
     assert rows.count() == 48
@@ -80,7 +80,7 @@ def test_coverage_page_renders_the_grid(site: str, browser: Any, shots: Path) ->
         urls_stats.coverage_page(),
     ],
 )
-def test_no_page_scrolls_sideways_on_a_phone(site: str, browser: Any, shots: Path, url: str) -> None:  # noqa: F811
+def test_no_page_scrolls_sideways_on_a_phone(site: str, browser: Any, shots: Path, url: str) -> None:
     page, problems = open_page(browser, site + url, viewport=PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{url}: {width}px wide"

@@ -16,6 +16,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -265,13 +266,14 @@ class RawRecord:
     published: Cell = field(default_factory=lambda: Cell(""))
 
 
-class Reader:
+class Reader(ABC):
     """One input format: a grid in, raw records (and issues about the file's shape) out."""
 
     format: ClassVar[str] = ""
 
+    @abstractmethod
     def records(self, grid: Grid) -> tuple[list[RawRecord], list[Issue]]:
-        raise NotImplementedError
+        """The records of a grid, and what is wrong with its shape."""
 
 
 # ---------------------------------------------------------------------------------------------- resolving
