@@ -20,18 +20,8 @@ def plan_year(plan: Plan) -> int | None:
 
 
 def _fact(st: Statement, doc_year: int | None, lang: str) -> Fact:
-    q = st.quantity
     return Fact(
-        eid=st.eid,
-        lang=lang,
-        start=st.start,
-        end=st.end,
-        text=st.text,
-        indicator=st.indicator,
-        comparator=st.comparator,  # type: ignore[arg-type]
-        value=q.value,
-        value_text=q.text,
-        unit=st.unit,
+        **st.fields(lang),  # type: ignore[arg-type]
         ref_year=st.stated_year or doc_year,
         ref_year_stated=st.stated_year is not None,
         base_year=st.base_year,

@@ -492,6 +492,14 @@ class Statement:
     scope: str = "whole"
     scope_count: bool = False  # a count that only says where a following figure applies (41个城市)
 
+    def fields(self, lang: str) -> dict[str, object]:
+        """What a `Target` and a `Fact` read from a statement alike: its span and its quantity."""
+        return {
+            "eid": self.eid, "lang": lang, "start": self.start, "end": self.end, "text": self.text,
+            "indicator": self.indicator, "comparator": self.comparator, "value": self.quantity.value,
+            "value_text": self.quantity.text, "unit": self.unit,
+        }  # fmt: skip
+
 
 def _strip_tail(text: str, start: int, end: int) -> tuple[int, _Tail]:
     """Read the verbs, adverbs, base year and share marker off the end of ``text[start:end]``."""

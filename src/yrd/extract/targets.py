@@ -67,18 +67,8 @@ def threshold_for(indicator: str) -> Threshold | None:
 
 
 def _from_statement(st: Statement, lang: str) -> Target:
-    q = st.quantity
     return Target(
-        eid=st.eid,
-        lang=lang,
-        start=st.start,
-        end=st.end,
-        text=st.text,
-        indicator=st.indicator,
-        comparator=st.comparator,  # type: ignore[arg-type]
-        value=q.value,
-        value_text=q.text,
-        unit=st.unit,
+        **st.fields(lang),  # type: ignore[arg-type]
         target_year=st.target_year,
         base_year=st.base_year,
         scope=st.scope,

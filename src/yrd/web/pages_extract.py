@@ -24,6 +24,7 @@ from yrd.documents import store
 from yrd.extract.actors import actor_names
 from yrd.extract.model import KINDS, Record
 from yrd.extract.pipeline import list_records, record_counts, record_id
+from yrd.extract.projects import TYPES as PROJECT_TYPE_ORDER
 from yrd.regions import store as regions_store
 from yrd.regions.gazetteer import Region
 from yrd.regions.groups import RegionGroup
@@ -34,20 +35,7 @@ from yrd.web.pages import Doc, plan_title, render, ui_lang, unit_name
 router = APIRouter(include_in_schema=False)
 
 # The project types of `yrd.extract.model.Project`, in the order the filter offers them.
-PROJECT_TYPES: tuple[str, ...] = (
-    "railway",
-    "expressway",
-    "crossing",
-    "airport",
-    "port",
-    "waterway",
-    "energy",
-    "water",
-    "park",
-    "platform",
-    "science_facility",
-    "other",
-)
+PROJECT_TYPES = PROJECT_TYPE_ORDER
 NO_PLACE = "none"
 NO_YEAR = "none"
 
