@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -97,3 +98,13 @@ def test_openapi_complete(client: TestClient) -> None:
         op = paths[path]["get"]
         assert op.get("summary"), path
         assert "404" in op["responses"] or path == "/api/plans", path
+
+
+def test_api_docs_work_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "https://" not in page.text
+    assets = re.findall(r"""['"](/[^'"]+\.(?:js|css))['"]""", page.text)
+    assert {a.rsplit("/", 1)[-1] for a in assets} >= {"swagger-ui-bundle.js", "swagger-ui.css"}
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yrd import __version__
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if db is None:
         db = Database(settings.url)
         db.migrate()
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI from the package's own copy: no CDN, works offline.
+    app = FastAPIOffline(
         title="YRD Integration Monitor API",
         version=__version__,
         description=(
