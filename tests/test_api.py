@@ -108,3 +108,9 @@ def test_api_docs_work_offline(client: TestClient) -> None:
     assert {a.rsplit("/", 1)[-1] for a in assets} >= {"swagger-ui-bundle.js", "swagger-ui.css"}
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_large_answers_are_compressed(client: TestClient) -> None:
+    r = client.get("/api/plans/yrd-outline-2019/tree", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert r.json()["id"] == "yrd-outline-2019"
