@@ -161,57 +161,40 @@ def derive_text_groups(plan: Plan, gazetteer: Gazetteer | None = None) -> list[R
         if len(hits) != 1:
             raise InputError(f"{where}: {name!r} names {len(hits)} provinces, not one")
         provinces.append(hits[0].code)
-    source, ref = _source(plan, found.unit)
-    planning_area = RegionGroup(
-        code="yrd",
-        name_zh="长三角",
-        name_en="Yangtze River Delta",
-        members=tuple(sorted(provinces)),
-        kind="plan-area",
-        definition="text",
-        source=source,
-        source_ref=ref,
-        note="The planning area: the whole of the provinces the text names.",
-    )
+    planning_area = _text_group(
+        plan, found, "yrd", "长三角", "Yangtze River Delta", provinces,
+        "The planning area: the whole of the provinces the text names.",
+    )  # fmt: skip
     found = _find(plan, _CENTRAL)
     where = f"{plan.id}:{found.unit.eid}"
     central = central_area_members(found.match.group(1), g, where)
     stated = int(found.match.group(2))
     if len(central) != stated or len(set(central)) != stated:
         raise InputError(f"{where}: the text says {stated} cities but names {len(set(central))}")
-    source, ref = _source(plan, found.unit)
-    groups = [
-        RegionGroup(
-            code="central-area",
-            name_zh="中心区",
-            name_en="Central area",
-            members=tuple(sorted(central)),
-            kind="plan-area",
-            definition="text",
-            source=source,
-            source_ref=ref,
-            note=f"{stated} cities named in the text (中心区面积22.5万平方公里 as the text states)",
-        ),
-    ]
+    central_area = _text_group(
+        plan, found, "central-area", "中心区", "Central area", central,
+        f"{stated} cities named in the text (中心区面积22.5万平方公里 as the text states)",
+    )  # fmt: skip
     found = _find(plan, _DEMO)
     where = f"{plan.id}:{found.unit.eid}"
     demo = demonstration_zone_members(found.match.group(1), g, where)
+    demo_zone = _text_group(
+        plan, found, "demo-zone", "长三角生态绿色一体化发展示范区",
+        "Yangtze River Delta Ecology and Greenery Integrated Development Demonstration Zone", demo,
+        "The whole of the three counties; the Outline's 第十章 sets out what the zone does.",
+    )  # fmt: skip
+    return [central_area, demo_zone, planning_area]
+
+
+def _text_group(
+    plan: Plan, found: Any, code: str, name_zh: str, name_en: str, members: list[str], note: str
+) -> RegionGroup:
+    """A group the plan's own sentence defines, citing that sentence as its source."""
     source, ref = _source(plan, found.unit)
-    groups.append(
-        RegionGroup(
-            code="demo-zone",
-            name_zh="长三角生态绿色一体化发展示范区",
-            name_en="Yangtze River Delta Ecology and Greenery Integrated Development Demonstration Zone",
-            members=tuple(sorted(demo)),
-            kind="plan-area",
-            definition="text",
-            source=source,
-            source_ref=ref,
-            note="The whole of the three counties; the Outline's 第十章 sets out what the zone does.",
-        )
-    )
-    groups.append(planning_area)
-    return groups
+    return RegionGroup(
+        code=code, name_zh=name_zh, name_en=name_en, members=tuple(sorted(members)), kind="plan-area",
+        definition="text", source=source, source_ref=ref, note=note,
+    )  # fmt: skip
 
 
 def group_from_dict(data: dict[str, Any]) -> RegionGroup:
