@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -72,3 +74,13 @@ def emit(rows: list[dict[str, Any]], fmt: str, table: Table, csv_text: Callable[
         sys.stdout.write(csv_text())
     else:
         out.print(table)
+
+
+def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...], list_sep: str = ";") -> str:
+    """CSV with a header row of `columns`; list values joined with `list_sep`."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: list_sep.join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return buf.getvalue()

@@ -6,8 +6,6 @@ group edits live there) and fall back to the shipped files when it has not been 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -16,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from yrd import clikit
 from yrd.clikit import check_format, database, emit, errors
 from yrd.errors import YrdError
 from yrd.regions.gazetteer import LEVELS
@@ -44,13 +43,8 @@ def _session() -> Iterator[Any]:
 
 
 def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    """CSV with a header; list values joined with spaces."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: " ".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return buf.getvalue()
+    """CSV with a header; list values (members) joined with spaces."""
+    return clikit.to_csv(rows, columns, list_sep=" ")
 
 
 def regions_command(

@@ -6,15 +6,13 @@ it. Added to the main CLI with `register(app)`.
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from yrd.clikit import check_format, database, emit, errors
+from yrd.clikit import check_format, database, emit, errors, to_csv
 from yrd.stats import store
 from yrd.stats.import_cli import register_import
 from yrd.stats.registry import load_registry
@@ -28,16 +26,6 @@ INDICATOR_COLUMNS = ("code", "name_zh", "name_en", "unit", "direction", "aggrega
 OBSERVATION_COLUMNS = ("region", "indicator", "period", "vintage", "current", "value", "unit", "status",
                        "published", "recorded_at", "source", "note", "batch")  # fmt: skip
 Format = Annotated[str, typer.Option("--format", "-f", help="table, json or csv")]
-
-
-def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    """CSV with a header; lists joined with ';'."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return buf.getvalue()
 
 
 def indicators_command(format: Format = "table") -> None:
