@@ -28,12 +28,9 @@ def stats_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 @pytest.fixture
 def client(stats_db: Database, tmp_path: Path) -> Iterator[TestClient]:
-    from yrd.web import api_stats
     from yrd.web.app import create_app
 
     app = create_app(Settings(data_dir=tmp_path, default_lang="zh"), stats_db)
-    if not any(getattr(r, "path", "") == "/api/indicators" for r in app.routes):
-        app.include_router(api_stats.router)
     with TestClient(app) as c:
         yield c
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hmac
 import math
 from collections import defaultdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Security, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Form, Query, Request, Security, UploadFile
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -25,12 +25,11 @@ from yrd.errors import InputError, NotFoundError
 from yrd.extract.model import Target
 from yrd.extract.pipeline import list_records, record_id
 from yrd.regions import store as regions_store
-from yrd.regions.store import get_group
-from yrd.stats import exporters, store
+from yrd.stats import store
 from yrd.stats.importers import ImportFailed, Issue, import_files, read_mapping
-from yrd.stats.model import Indicator, Observation
 from yrd.stats.registry import link_targets, load_registry
 from yrd.web import urls_stats
+from yrd.web.api_observations import indicator_or_404, regions_filter
 from yrd.web.deps import DatabaseDep, SessionDep
 from yrd.web.schemas import ErrorPublic
 
@@ -38,13 +37,6 @@ router = APIRouter(
     prefix="/api", tags=["statistics"], responses={404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}}
 )
 
-# The media type of each download; SDMX-CSV's is the one the SDMX REST API registers.
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "sdmx-csv": "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
-}
 # The most an import request may upload, all files together (the importers hold them in memory).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TOKEN_HELP = (
@@ -58,14 +50,6 @@ bearer = HTTPBearer(
     description="The value of YRD_API_TOKEN, as `Authorization: Bearer <token>`. "
     "Only writes need it; a full role system comes with issue 6.",
 )
-
-
-def _indicator(session: Session, code: str) -> Indicator:
-    found = next((i for i in store.list_indicators(session) if i.code == code), None)
-    if found is None:
-        load_registry().require(code)  # raises with suggestions
-        raise NotFoundError(f"no indicator {code!r}")
-    return found
 
 
 def _links(code: str) -> dict[str, str]:
@@ -149,99 +133,11 @@ def indicators(
 
 @router.get("/indicators/{code}", summary="One indicator: definition, unit, rule, linked targets")
 def indicator(code: str, session: SessionDep) -> dict[str, Any]:
-    ind = _indicator(session, code)
+    ind = indicator_or_404(session, code)
     body = ind.model_dump(mode="json")
     body["targets"] = _targets(session, code)
     body["links"] = _links(code)
     return body
-
-
-def _regions(session: Session, region: str | None, group: str | None) -> list[str] | None:
-    if region is None and group is None:
-        return None
-    codes = [c for c in (region or "").split(",") if c]
-    if group:
-        codes += [group, *get_group(session, group).members]
-    return codes
-
-
-def filtered_observations(
-    session: SessionDep,
-    indicator: Annotated[str | None, Query(description="indicator code")] = None,
-    region: Annotated[str | None, Query(description="region or group code(s), comma-separated")] = None,
-    group: Annotated[str | None, Query(description="a region group: its members and its own figures")] = None,
-    period: Annotated[str | None, Query(description="2023, 2023-Q2 or 2023-06")] = None,
-    as_of: Annotated[str | None, Query(description="as published by this date: YYYY[-MM[-DD]]")] = None,
-    vintage: Annotated[Literal["current", "all"], Query(description="the current one or all")] = "current",
-) -> list[Observation]:
-    """The observations the query's filters select (shared by the list and every download)."""
-    if indicator is not None:
-        _indicator(session, indicator)
-    return store.observations(session, indicator=indicator, region=_regions(session, region, group),
-                              period=period, as_of=as_of, vintage=vintage)  # fmt: skip
-
-
-ObservationsDep = Annotated[list[Observation], Depends(filtered_observations)]
-
-
-class ObservationsPublic(BaseModel):
-    data: list[Observation]
-    count: int
-
-
-@router.get(
-    "/observations",
-    summary="Observations: by indicator, region or group, period, vintage",
-    response_model=ObservationsPublic,
-)
-def list_observations(rows: ObservationsDep) -> JSONResponse:
-    # Already JSON-ready: answering with JSONResponse skips FastAPI's per-value re-encoding,
-    # the largest cost of a big answer (see docs/benchmarks.md, statistics).
-    data = [o.model_dump(mode="json") for o in rows]
-    return JSONResponse({"data": data, "count": len(data)})
-
-
-def _download(rows: list[Observation], fmt: str, stem: str) -> Response:
-    body = exporters.render(rows, fmt)
-    name = f"{stem}.{urls_stats.EXTENSIONS[fmt]}"
-    return Response(
-        body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-def _download_routes(fmt: str) -> None:
-    """The two download routes of one export format: all observations, and one indicator's."""
-    ext = urls_stats.EXTENSIONS[fmt]
-    documented = {200: {"content": {MEDIA_TYPES[fmt].split(";")[0]: {}}}}
-
-    def everything(rows: ObservationsDep) -> Response:
-        return _download(rows, fmt, "observations")
-
-    def one(
-        code: str,
-        session: SessionDep,
-        region: Annotated[str | None, Query(description="region or group code(s), comma-separated")] = None,
-        group: Annotated[
-            str | None, Query(description="a region group: its members and its own figures")
-        ] = None,
-        as_of: Annotated[str | None, Query(description="as published by this date: YYYY[-MM[-DD]]")] = None,
-        vintage: Annotated[
-            Literal["current", "all"], Query(description="the current one or all")
-        ] = "current",
-    ) -> Response:
-        rows = filtered_observations(session, code, region, group, None, as_of, vintage)
-        return _download(rows, fmt, code)
-
-    router.add_api_route(f"/observations.{ext}", everything, methods=["GET"], response_class=Response,
-                         summary=f"Download observations as {fmt} (the filters of /api/observations)",
-                         responses=documented, name=f"observations_{fmt}")  # fmt: skip
-    router.add_api_route(f"/indicators/{{code}}/observations.{ext}", one, methods=["GET"],
-                         response_class=Response, summary=f"Download one indicator's observations as {fmt}",
-                         responses=documented, name=f"indicator_observations_{fmt}")  # fmt: skip
-
-
-for _fmt in exporters.EXPORT_FORMATS:
-    _download_routes(_fmt)
 
 
 @router.get("/indicators/{code}/series", summary="For charts: each region's series and the targets")
@@ -252,8 +148,8 @@ def indicator_series(
     group: Annotated[str | None, Query(description="a region group: its members and its own figures")] = None,
     as_of: Annotated[str | None, Query(description="as published by this date")] = None,
 ) -> dict[str, Any]:
-    ind = _indicator(session, code)
-    data = store.series(session, code, _regions(session, region, group), as_of=as_of)
+    ind = indicator_or_404(session, code)
+    data = store.series(session, code, regions_filter(session, region, group), as_of=as_of)
     series = [
         {"region": r, "points": [{"period": o.period, "value": o.value, "status": o.status,
                                   "vintage": o.vintage, "source": o.source} for o in points]}

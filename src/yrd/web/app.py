@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from yrd.web import (
         api,
         api_extract,
+        api_observations,
         api_regions,
         api_stats,
         pages,
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_extract.router)
     app.include_router(api_regions.router)
     app.include_router(api_stats.router)
+    app.include_router(api_observations.router)
     app.include_router(pages_regions.router)
     app.include_router(pages_extract.router)
     app.include_router(pages_stats.router)

@@ -1,0 +1,131 @@
+"""JSON API of observations: the filtered list and its downloads in every export format.
+
+Kept apart from `yrd.web.api_stats` (registry, series, coverage, imports) because this is the hot
+path the Datasette benchmark measures (bench/bench_api_vs_datasette.py).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from yrd.errors import NotFoundError
+from yrd.regions.store import get_group
+from yrd.stats import exporters, store
+from yrd.stats.model import Indicator, Observation
+from yrd.stats.registry import load_registry
+from yrd.web import urls_stats
+from yrd.web.deps import SessionDep
+from yrd.web.schemas import ErrorPublic
+
+router = APIRouter(
+    prefix="/api", tags=["statistics"], responses={404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}}
+)
+
+# The media type of each download; SDMX-CSV's is the one the SDMX REST API registers.
+MEDIA_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "sdmx-csv": "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
+}
+
+
+def indicator_or_404(session: Session, code: str) -> Indicator:
+    found = next((i for i in store.list_indicators(session) if i.code == code), None)
+    if found is None:
+        load_registry().require(code)  # raises with suggestions
+        raise NotFoundError(f"no indicator {code!r}")
+    return found
+
+
+def regions_filter(session: Session, region: str | None, group: str | None) -> list[str] | None:
+    if region is None and group is None:
+        return None
+    codes = [c for c in (region or "").split(",") if c]
+    if group:
+        codes += [group, *get_group(session, group).members]
+    return codes
+
+
+def filtered_observations(
+    session: SessionDep,
+    indicator: Annotated[str | None, Query(description="indicator code")] = None,
+    region: Annotated[str | None, Query(description="region or group code(s), comma-separated")] = None,
+    group: Annotated[str | None, Query(description="a region group: its members and its own figures")] = None,
+    period: Annotated[str | None, Query(description="2023, 2023-Q2 or 2023-06")] = None,
+    as_of: Annotated[str | None, Query(description="as published by this date: YYYY[-MM[-DD]]")] = None,
+    vintage: Annotated[Literal["current", "all"], Query(description="the current one or all")] = "current",
+) -> list[Observation]:
+    """The observations the query's filters select (shared by the list and every download)."""
+    if indicator is not None:
+        indicator_or_404(session, indicator)
+    return store.observations(session, indicator=indicator, region=regions_filter(session, region, group),
+                              period=period, as_of=as_of, vintage=vintage)  # fmt: skip
+
+
+ObservationsDep = Annotated[list[Observation], Depends(filtered_observations)]
+
+
+class ObservationsPublic(BaseModel):
+    data: list[Observation]
+    count: int
+
+
+@router.get(
+    "/observations",
+    summary="Observations: by indicator, region or group, period, vintage",
+    response_model=ObservationsPublic,
+)
+def list_observations(rows: ObservationsDep) -> JSONResponse:
+    # Already JSON-ready: answering with JSONResponse skips FastAPI's per-value re-encoding,
+    # the largest cost of a big answer (see docs/benchmarks.md, statistics).
+    data = [o.model_dump(mode="json") for o in rows]
+    return JSONResponse({"data": data, "count": len(data)})
+
+
+def _download(rows: list[Observation], fmt: str, stem: str) -> Response:
+    body = exporters.render(rows, fmt)
+    name = f"{stem}.{urls_stats.EXTENSIONS[fmt]}"
+    return Response(
+        body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _download_routes(fmt: str) -> None:
+    """The two download routes of one export format: all observations, and one indicator's."""
+    ext = urls_stats.EXTENSIONS[fmt]
+    documented = {200: {"content": {MEDIA_TYPES[fmt].split(";")[0]: {}}}}
+
+    def everything(rows: ObservationsDep) -> Response:
+        return _download(rows, fmt, "observations")
+
+    def one(
+        code: str,
+        session: SessionDep,
+        region: Annotated[str | None, Query(description="region or group code(s), comma-separated")] = None,
+        group: Annotated[
+            str | None, Query(description="a region group: its members and its own figures")
+        ] = None,
+        as_of: Annotated[str | None, Query(description="as published by this date: YYYY[-MM[-DD]]")] = None,
+        vintage: Annotated[
+            Literal["current", "all"], Query(description="the current one or all")
+        ] = "current",
+    ) -> Response:
+        rows = filtered_observations(session, code, region, group, None, as_of, vintage)
+        return _download(rows, fmt, code)
+
+    router.add_api_route(f"/observations.{ext}", everything, methods=["GET"], response_class=Response,
+                         summary=f"Download observations as {fmt} (the filters of /api/observations)",
+                         responses=documented, name=f"observations_{fmt}")  # fmt: skip
+    router.add_api_route(f"/indicators/{{code}}/observations.{ext}", one, methods=["GET"],
+                         response_class=Response, summary=f"Download one indicator's observations as {fmt}",
+                         responses=documented, name=f"indicator_observations_{fmt}")  # fmt: skip
+
+
+for _fmt in exporters.EXPORT_FORMATS:
+    _download_routes(_fmt)
