@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import ClassVar, Literal
 
 from yrd.errors import InputError
+from yrd.evaluate.status import Status  # one vocabulary for verdicts and their marks
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -29,17 +29,6 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
 # ---------------------------------------------------------------------------------------------- status
-
-
-class Status(StrEnum):
-    """How a target is doing; the words come from ``labels.json`` (``status.<value>``)."""
-
-    ACHIEVED = "achieved"
-    ON_TRACK = "on_track"
-    MODERATE = "moderate"
-    STAGNATING = "stagnating"
-    MOVING_AWAY = "moving_away"
-    INSUFFICIENT_DATA = "insufficient_data"
 
 
 @dataclass(frozen=True, slots=True)
