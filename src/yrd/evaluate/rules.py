@@ -19,6 +19,8 @@ docs/methods.md gives each formula, its source and which thresholds could not be
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from yrd.errors import InputError
@@ -210,8 +212,10 @@ def default_lower_bound(values: object, spec: TargetSpec) -> float:
     """SDSN-style worst bound from the panel itself: the 2.5th (or 97.5th) percentile of all values."""
     v = np.asarray(values, float)
     finite = v[np.isfinite(v)]
-    if spec.direction is Direction.BAND or finite.size == 0:
+    if spec.direction is Direction.BAND:
         raise InputError("give lower_bound explicitly (band targets need one per side)")
+    if finite.size == 0:
+        return math.nan  # no data at all: every series is insufficient data anyway
     q = 2.5 if spec.direction is Direction.HIGHER else 97.5
     return float(np.percentile(finite, q))
 
