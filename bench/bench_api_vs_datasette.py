@@ -33,15 +33,17 @@ from pathlib import Path
 import httpx
 
 INDICATOR, REGION = "gdp", "310000"
+# the same 13 fields our API gives; since migration 0005 what rows share is in observation_meta
 COLUMNS = (
-    "region, indicator, period, value, unit, status, source, note, published, vintage, batch, recorded_at, "
-    "current"
+    "o.region, o.indicator, o.period, o.value, m.unit, m.status, m.source, m.note, m.published, o.vintage, "
+    "m.batch, m.recorded_at, o.current"
 )
-ORDER = "order by indicator, region, period, vintage"
+FROM = "from observation o join observation_meta m on m.id = o.meta"
+ORDER = "order by o.indicator, o.region, o.period, o.vintage"
 CANNED = {
-    "series_region": f"select {COLUMNS} from observation where indicator = :indicator and region = :region "
-    f"and current = 1 {ORDER}",
-    "series_all": f"select {COLUMNS} from observation where indicator = :indicator and current = 1 {ORDER}",
+    "series_region": f"select {COLUMNS} {FROM} where o.indicator = :indicator and o.region = :region "
+    f"and o.current = 1 {ORDER}",
+    "series_all": f"select {COLUMNS} {FROM} where o.indicator = :indicator and o.current = 1 {ORDER}",
 }
 
 

@@ -10,7 +10,8 @@ Measures, on a fresh SQLite file and on a throwaway PostgreSQL server (tests/pg.
   import   `import_files` — the real path: read + decode the CSV, resolve every cell, check ranges
            and duplicates, write the vintages in one transaction — rows/s (goal ≥ 100,000)
   query    `store.series(session, INDICATOR)` — one indicator for all regions, the current vintage
-           of every key — median of N (goal < 50 ms); also the SQL alone
+           of every key, as `Observation` models — median of N (goal < 50 ms); also
+           `store.series_points` (the same series as (period, value) pairs) and the SQL alone
 
 Run: .venv/bin/python bench/bench_stats_import.py [--rows 1000000] [--runs 21] [--no-pg]
      [--keep PATH]   (keep the SQLite file, e.g. for bench/bench_api_vs_datasette.py)
@@ -137,13 +138,19 @@ def bench(label: str, db: Database, files: Sequence[tuple[str, bytes]], rows: in
                 )
                 s.execute(q).all()
 
+        def plain_points() -> None:
+            with db.read() as s:
+                store.series_points(s, QUERY_INDICATOR)
+
         med, lo, hi = median_ms(api_level, runs)
+        pts_med, pts_lo, pts_hi = median_ms(plain_points, runs)
         sql_med, _, _ = median_ms(sql_only, runs)
     print(f"[{label}] store.series({QUERY_INDICATOR!r}), all regions: {len(found)} regions, "
           f"{points:,} points: median {med:.1f} ms of {runs} (min {lo:.1f}, max {hi:.1f}; "
-          f"goal < {QUERY_GOAL_MS:.0f} ms); SQL alone {sql_med:.1f} ms")  # fmt: skip
+          f"goal < {QUERY_GOAL_MS:.0f} ms); store.series_points median {pts_med:.1f} ms "
+          f"(min {pts_lo:.1f}, max {pts_hi:.1f}); SQL alone {sql_med:.1f} ms")  # fmt: skip
     return {"rate": rate, "seconds": seconds, "write": timed.seconds, "query_ms": med, "sql_ms": sql_med,
-            "points": points}  # fmt: skip
+            "points_ms": pts_med, "points": points}  # fmt: skip
 
 
 def _pg_module() -> Any:

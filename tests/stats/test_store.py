@@ -121,3 +121,51 @@ def test_parse_as_of() -> None:
     assert str(store.parse_as_of("2023")) == "2023-12-31"
     with pytest.raises(InputError):
         store.parse_as_of("2023-13")
+
+
+def test_read_models_equal_validated_ones_and_the_api_json_is_jsonresponse_s(db: Database) -> None:
+    from fastapi.responses import JSONResponse
+
+    from yrd.stats.model import Observation
+    from yrd.web.api_observations import observations_json
+
+    _write(db, [YEARBOOK, OTHER])
+    _write(db, [REVISED], batch="b2")
+    with db.read() as session:
+        every = store.observations(session, vintage="all")
+        assert every == [Observation.model_validate(o.model_dump()) for o in every]
+        assert [o.model_fields_set for o in every] == [
+            Observation(**o.model_dump()).model_fields_set for o in every
+        ]
+        for kw in ({}, {"vintage": "all"}, {"as_of": "2023"}, {"indicator": "gdp", "region": ["340000"]}):
+            rows = store.observations(session, **kw)  # type: ignore[arg-type]
+            body = JSONResponse({"data": [o.model_dump(mode="json") for o in rows], "count": len(rows)}).body
+            assert observations_json(*store.observation_rows(session, **kw)) == body  # type: ignore[arg-type]
+
+
+def test_many_vintages_of_one_key_in_one_write_follow_the_rule_row_by_row(db: Database) -> None:
+    # the store takes a write in rounds (first row of each key, then the second …): same as row by row
+    values = [1.0, 2.0, 1.0, 3.0, 2.0 + 1e-12, 4.0]
+    rows = [YEARBOOK.model_copy(update={"value": v}) for v in values] + [OTHER, OTHER]
+    report = _write(db, rows)
+    assert (report.new, report.revised, report.unchanged) == (2, 3, 3)
+    with db.read() as session:
+        hist = store.history(session, "gdp", "340000")
+        assert [(o.vintage, o.value, o.current) for o in hist] == [
+            (1, 1.0, False), (2, 2.0, False), (3, 3.0, False), (4, 4.0, True)
+        ]  # fmt: skip
+    again = _write(
+        db, [YEARBOOK.model_copy(update={"value": 3.0}), YEARBOOK.model_copy(update={"value": 5.0})], "b2"
+    )
+    assert (again.revised, again.unchanged) == (1, 1)
+    with db.read() as session:
+        assert [o.current for o in store.history(session, "gdp", "340000")] == [False] * 4 + [True]
+
+
+def test_columns_and_rows_write_alike(db: Database) -> None:
+    cols = store.ObservationColumns.from_rows([YEARBOOK, OTHER])
+    assert list(cols) == [YEARBOOK, OTHER] and cols[1:] == [OTHER] and len(cols) == 2
+    with db.write() as session:
+        report = store.write_observations(session, {"id": "c"}, cols)
+    assert report.by_indicator["gdp"].new == 2
+    assert _write(db, [YEARBOOK, OTHER], "c").unchanged == 2

@@ -20,19 +20,19 @@ recorded here.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
-from sqlalchemy import select, update
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from yrd.db import Database
-from yrd.db.models import ImportBatchRow, IndicatorRow, ObservationRow
+from yrd.db.models import ImportBatchRow, IndicatorRow, ObservationMetaRow, ObservationRow
 from yrd.errors import InputError
 from yrd.stats.model import Indicator, Observation, ObservationIn
 from yrd.stats.registry import Registry, load_registry
@@ -112,8 +112,78 @@ class WriteReport:
         return bool(self.new or self.revised)
 
 
-def _same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+_TEXT_FIELDS = ("region", "indicator", "period", "unit", "status", "source", "note", "published")
+
+
+@dataclass(eq=False)
+class ObservationColumns(Sequence[ObservationIn]):
+    """Observations as columns: what the store writes, and what the columnar importer hands it.
+
+    Every string column is a NumPy object array (``published`` may hold None), ``value`` is float64;
+    all have one length. It is also a read-only sequence of `ObservationIn` (built on access), so
+    code written for a list of rows keeps working. The rows must already be checked: the store
+    trusts them as an importer's `ObservationIn`s.
+    """
+
+    region: np.ndarray
+    indicator: np.ndarray
+    period: np.ndarray
+    value: np.ndarray
+    unit: np.ndarray
+    status: np.ndarray
+    source: np.ndarray
+    note: np.ndarray
+    published: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    @overload
+    def __getitem__(self, index: int) -> ObservationIn: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ObservationIn]: ...
+    def __getitem__(self, index: int | slice) -> ObservationIn | list[ObservationIn]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        values = {name: getattr(self, name)[index] for name in _TEXT_FIELDS}
+        return ObservationIn(**values, value=float(self.value[index]))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[ObservationIn]) -> ObservationColumns:
+        """The columns of a list of rows (the store's one write path takes columns)."""
+        rows = list(rows)
+        text = {name: _objects([getattr(r, name) for r in rows]) for name in _TEXT_FIELDS}
+        return cls(**text, value=np.array([float(r.value) for r in rows], dtype=np.float64))
+
+    @classmethod
+    def concat(cls, parts: Sequence[ObservationColumns]) -> ObservationColumns:
+        if not parts:
+            return cls.from_rows([])
+        if len(parts) == 1:
+            return parts[0]
+        names = (*_TEXT_FIELDS, "value")
+        return cls(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
+
+    def take(self, index: np.ndarray) -> ObservationColumns:
+        """The rows at these positions (or where this mask is true)."""
+        names = (*_TEXT_FIELDS, "value")
+        return ObservationColumns(**{n: getattr(self, n)[index] for n in names})
+
+
+def _objects(items: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def _factor(column: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """(codes, distinct values in order of appearance); None is a value like any other."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    values = list(uniques)
+    if (codes < 0).any():  # None (published): its own code, after the others
+        codes = np.where(codes < 0, len(values), codes)
+        values.append(None)
+    return codes.astype(np.int64), values
 
 
 def _meta(batch_meta: Mapping[str, Any] | Any) -> dict[str, Any]:
@@ -130,143 +200,305 @@ def _meta(batch_meta: Mapping[str, Any] | Any) -> dict[str, Any]:
     }
 
 
-def _check_codes(session: Session, rows: Sequence[ObservationIn]) -> None:
+def _check_codes(session: Session, codes: Iterable[str]) -> None:
     known = {i.code for i in load_registry().indicators}
     known.update(session.scalars(select(IndicatorRow.code)))
-    unknown = sorted({r.indicator for r in rows} - known)
+    unknown = sorted(set(codes) - known)
     if unknown:
         raise InputError(f"unknown indicator code(s): {', '.join(unknown)}")
 
 
+@dataclass
+class _Keys:
+    """Each row's key (indicator, region, period) as one int64, with the distinct parts."""
+
+    key: np.ndarray
+    indicators: list[str]
+    regions: list[str]
+    periods: list[str]
+    indicator_codes: np.ndarray
+
+    @classmethod
+    def of(cls, cols: ObservationColumns) -> _Keys:
+        ci, indicators = _factor(cols.indicator)
+        cr, regions = _factor(cols.region)
+        cp, periods = _factor(cols.period)
+        key = (ci * len(regions) + cr) * len(periods) + cp
+        return cls(key, indicators, regions, periods, ci)
+
+    def encode(self, indicator: Sequence[str], region: Sequence[str], period: Sequence[str]) -> np.ndarray:
+        """Keys of stored rows in this code space; -1 where a part is not among this write's."""
+        ci = pd.Index(self.indicators).get_indexer(_objects(indicator))
+        cr = pd.Index(self.regions).get_indexer(_objects(region))
+        cp = pd.Index(self.periods).get_indexer(_objects(period))
+        key = (ci * len(self.regions) + cr) * len(self.periods) + cp
+        return np.where((ci < 0) | (cr < 0) | (cp < 0), -1, key).astype(np.int64)
+
+
+@dataclass
+class _Vintages:
+    """Stored vintages of the keys a write touches; ``row`` > 0 is a stored id, < 0 a planned insert."""
+
+    key: np.ndarray
+    vintage: np.ndarray
+    value: np.ndarray
+    row: np.ndarray
+    current: np.ndarray
+
+
+def _stored(session: Session, keys: _Keys) -> _Vintages:
+    """The stored vintages of this write's indicators (and regions, when they are few)."""
+    o = ObservationRow.__table__.c
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(keys.indicators), 500):
+        q = select(o.indicator, o.region, o.period, o.vintage, o.value, o.id, o.current).where(
+            o.indicator.in_(keys.indicators[start : start + 500])
+        )
+        if len(keys.regions) <= 500:
+            q = q.where(o.region.in_(keys.regions))
+        found.extend(session.execute(q))
+    if not found:
+        empty = np.empty(0, dtype=np.int64)
+        return _Vintages(empty, empty, np.empty(0), empty, np.empty(0, dtype=bool))
+    ind, reg, per, vintage, value, ids, current = zip(*found, strict=True)
+    key = keys.encode(ind, reg, per)
+    mine = key >= 0
+    return _Vintages(key[mine], np.array(vintage, np.int64)[mine], np.array(value, np.float64)[mine],
+                     np.array(ids, np.int64)[mine], np.array(current, bool)[mine])  # fmt: skip
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)`, element-wise, for finite values."""
+    return np.abs(a - b) <= np.maximum(1e-9 * np.maximum(np.abs(a), np.abs(b)), 1e-12)
+
+
+def _ranges(start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """start[i], start[i]+1 … start[i]+count[i]-1 for every i, concatenated."""
+    total = int(count.sum())
+    offsets = np.cumsum(count) - count
+    return np.repeat(start - offsets, count) + np.arange(total)
+
+
+def _occurrence(key: np.ndarray) -> np.ndarray:
+    """0 for the first row of each key, 1 for its second … (an importer gives each key once)."""
+    series = pd.Series(key)
+    if not series.duplicated().any():
+        return np.zeros(len(key), dtype=np.int64)
+    return series.groupby(key, sort=False).cumcount().to_numpy(dtype=np.int64)
+
+
+@dataclass
+class _Plan:
+    """What to write: per input row 0 unchanged, 1 new, 2 revised; the inserts; the superseded ids."""
+
+    outcome: np.ndarray
+    position: np.ndarray  # input row of each insert
+    vintage: np.ndarray
+    current: np.ndarray
+    superseded: list[int]
+
+
+def _plan(key: np.ndarray, value: np.ndarray, stored: _Vintages) -> _Plan:
+    """Apply the vintage rule to every row at once.
+
+    Rows are taken in rounds — the first row of each key, then the second … — so that within a
+    round every key is there once and the comparison with the stored vintages is a vectorised join
+    (a sort and two binary searches). Each round's inserts count as stored for the next, exactly as
+    the rule reads row by row.
+    """
+    outcome = np.zeros(len(key), dtype=np.int8)
+    occurrence = _occurrence(key)
+    positions: list[np.ndarray] = []
+    vintages: list[np.ndarray] = []
+    current = np.empty(0, dtype=bool)
+    superseded: list[int] = []
+    s = stored
+    for r in range(int(occurrence.max(initial=-1)) + 1):
+        pos = np.flatnonzero(occurrence == r)
+        k, v = key[pos], value[pos]
+        order = np.argsort(s.key, kind="stable")
+        lo = np.searchsorted(s.key[order], k, "left")
+        count = np.searchsorted(s.key[order], k, "right") - lo
+        pair_new = np.repeat(np.arange(len(k)), count)
+        pair_old = order[_ranges(lo, count)]
+        same = np.zeros(len(k), dtype=bool)
+        same[pair_new[_close(v[pair_new], s.value[pair_old])]] = True
+        top = np.zeros(len(k), dtype=np.int64)
+        np.maximum.at(top, pair_new, s.vintage[pair_old])
+        changed = ~same
+        outcome[pos] = np.where(same, 0, np.where(count > 0, 2, 1))
+        gone = pair_old[changed[pair_new] & s.current[pair_old]]
+        s.current[gone] = False
+        superseded.extend(s.row[gone][s.row[gone] > 0].tolist())
+        current[-s.row[gone][s.row[gone] < 0] - 1] = False
+        base = len(current)
+        fresh = int(changed.sum())
+        positions.append(pos[changed])
+        vintages.append(top[changed] + 1)
+        current = np.concatenate([current, np.ones(fresh, dtype=bool)])
+        s = _Vintages(np.concatenate([s.key, k[changed]]), np.concatenate([s.vintage, top[changed] + 1]),
+                      np.concatenate([s.value, v[changed]]),
+                      np.concatenate([s.row, -(base + np.arange(fresh, dtype=np.int64)) - 1]),
+                      np.concatenate([s.current, np.ones(fresh, dtype=bool)]))  # fmt: skip
+    position = np.concatenate(positions) if positions else np.empty(0, dtype=np.int64)
+    vintage = np.concatenate(vintages) if vintages else np.empty(0, dtype=np.int64)
+    order = np.argsort(position, kind="stable")  # insert in input order, as the rows came
+    return _Plan(outcome, position[order], vintage[order], current[order], superseded)
+
+
+def _report(report: WriteReport, plan: _Plan, keys: _Keys) -> None:
+    """Totals and per-indicator counts (indicators in the order they first appear)."""
+    n = len(keys.indicators)
+    per = [np.bincount(keys.indicator_codes[plan.outcome == t], minlength=n) for t in (1, 2, 0)]
+    for i, code in enumerate(keys.indicators):
+        report.by_indicator[code] = Counts(int(per[0][i]), int(per[1][i]), int(per[2][i]))
+    report.new, report.revised, report.unchanged = (int(p.sum()) for p in per)
+
+
 def write_observations(
-    session: Session, batch_meta: Mapping[str, Any] | Any, rows: Sequence[ObservationIn]
+    session: Session, batch_meta: Mapping[str, Any] | Any, rows: Sequence[ObservationIn] | ObservationColumns
 ) -> WriteReport:
     """Record rows as vintages (see the module docstring), in the caller's transaction.
 
-    ``batch_meta`` carries ``id`` (the same files should give the same id), ``files`` or
-    ``file_name``, ``sha256``, ``formats`` or ``format``, ``who`` and ``note``; a batch id already
-    stored is reused.
+    ``rows`` is a list of `ObservationIn` or, from the columnar importer, `ObservationColumns`; a
+    list is turned into columns, so there is one write path. ``batch_meta`` carries ``id`` (the
+    same files should give the same id), ``files`` or ``file_name``, ``sha256``, ``formats`` or
+    ``format``, ``who`` and ``note``; a batch id already stored is reused.
 
     Raises:
         InputError: an indicator code the registry does not know.
     """
+    cols = rows if isinstance(rows, ObservationColumns) else ObservationColumns.from_rows(rows)
     meta = _meta(batch_meta)
     report = WriteReport(meta["id"])
-    if not rows:
+    if not len(cols):
         return report
-    _check_codes(session, rows)
+    keys = _Keys.of(cols)
+    _check_codes(session, keys.indicators)
     now = _now()
     batch = session.get(ImportBatchRow, meta["id"])
     if batch is None:
-        session.add(ImportBatchRow(**meta, rows=len(rows), created_at=now))
+        session.add(ImportBatchRow(**meta, rows=len(cols), created_at=now))
         session.flush()
-    # the stored vintages of the keys this write touches: (indicator, region, period) → [(n, value, id)]
-    stored: dict[tuple[str, str, str], list[tuple[int, float, int | None]]] = defaultdict(list)
-    indicators = sorted({r.indicator for r in rows})
-    regions = sorted({r.region for r in rows})
-    for code in indicators:
-        q = select(ObservationRow.region, ObservationRow.period, ObservationRow.vintage, ObservationRow.value,
-                   ObservationRow.id).where(ObservationRow.indicator == code)  # fmt: skip
-        if len(regions) <= 500:
-            q = q.where(ObservationRow.region.in_(regions))
-        for region, period, vintage, value, row_id in session.execute(q):
-            stored[(code, region, period)].append((vintage, value, row_id))
-    inserts: list[list[Any]] = []  # in the order of _INSERT_COLUMNS, values already as the driver takes them
-    superseded: list[int] = []
-    fresh: dict[tuple[str, str, str], int] = {}  # key → index in inserts of its current new vintage
-    now_db, true_db, false_db = _bound(session, now)
-    batch_id = meta["id"]
-    for r in rows:
-        key = (r.indicator, r.region, r.period)
-        counts = report.by_indicator.get(r.indicator) or report.by_indicator.setdefault(r.indicator, Counts())
-        vintages = stored.get(key)
-        value = float(r.value)
-        if vintages and any(_same(v, value) for _n, v, _id in vintages):
-            report.unchanged += 1
-            counts.unchanged += 1
-            continue
-        if vintages:
-            number = max(n for n, _v, _id in vintages) + 1
-            report.revised += 1
-            counts.revised += 1
-            superseded.extend(i for _n, _v, i in vintages if i is not None)
-            if key in fresh:
-                inserts[fresh[key]][-1] = false_db
-        else:
-            number = 1
-            report.new += 1
-            counts.new += 1
-        fresh[key] = len(inserts)
-        inserts.append([r.region, r.indicator, r.period, number, value, r.unit, r.status, r.source, r.note,
-                        r.published, batch_id, now_db, true_db])  # fmt: skip
-        stored[key].append((number, value, None))
-    if superseded:
-        for start in range(0, len(superseded), 500):
-            chunk = superseded[start : start + 500]
-            session.execute(update(ObservationRow).where(ObservationRow.id.in_(chunk)).values(current=False))
-    if inserts:
-        _insert(session, inserts)
-    if batch is not None and inserts:
-        batch.rows += len(inserts)
+    plan = _plan(keys.key, cols.value, _stored(session, keys))
+    _report(report, plan, keys)
+    o = ObservationRow.__table__.c
+    for start in range(0, len(plan.superseded), 500):
+        chunk = plan.superseded[start : start + 500]
+        session.execute(update(ObservationRow.__table__).where(o.id.in_(chunk)).values(current=False))
+    if len(plan.position):
+        metas = _insert_meta(session, cols.take(plan.position), meta["id"], now)
+        _insert(session, keys, plan, cols.value, metas)
+    if batch is not None and len(plan.position):
+        batch.rows += len(plan.position)
     session.flush()
     return report
 
 
-_INSERT_COLUMNS = ("region", "indicator", "period", "vintage", "value", "unit", "status", "source", "note",
-                   "published", "batch", "recorded_at", "current")  # fmt: skip
+_META_FIELDS = ("unit", "status", "source", "note", "published")
 
 
-def _fast_insert(dialect: Any) -> bool:
-    return dialect.name == "sqlite" or (dialect.name == "postgresql" and dialect.driver == "psycopg")
+def _insert_meta(session: Session, cols: ObservationColumns, batch: str, now: datetime) -> np.ndarray:
+    """One `ObservationMetaRow` per distinct (unit, status, source, note, published) among the
+    inserted rows; the id of each row's."""
+    group = np.zeros(len(cols), dtype=np.int64)
+    for name in _META_FIELDS:
+        codes, _values = _factor(getattr(cols, name))
+        group, _uniques = pd.factorize(group * (int(codes.max()) + 1) + codes)
+    _, first = np.unique(group, return_index=True)
+    params = [{"batch": batch, "recorded_at": now, **{n: getattr(cols, n)[i] for n in _META_FIELDS}}
+              for i in first.tolist()]  # fmt: skip
+    table = ObservationMetaRow.__table__
+    ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), params)
+    return np.array(ids.scalars().all(), dtype=np.int64)[group]
 
 
-def _bound(session: Session, now: datetime) -> tuple[Any, Any, Any]:
-    """recorded_at, True and False for the current column, as the driver takes them on the fast paths
-    of `_insert` (what SQLAlchemy's type processing would make of them), else as they are."""
-    dialect = session.get_bind().dialect
-    if not _fast_insert(dialect):
-        return now, True, False
-    columns = ObservationRow.__table__.c
-
-    def bind(column: str, value: Any) -> Any:
-        process = columns[column].type.dialect_impl(dialect).bind_processor(dialect)
-        return process(value) if process else value
-
-    return bind("recorded_at", now), bind("current", True), bind("current", False)
+_INSERT_COLUMNS = ("indicator", "region", "period", "vintage", "value", "current", "meta")
+# SQLite: a bigger page cache (KiB, negative) while a large insert runs; the unique index of a big
+# table no longer fits the default 2 MB and each insert would go to the file.
+_SQLITE_CACHE_KIB, _BIG_INSERT = 262_144, 50_000
 
 
-def _insert(session: Session, rows: list[list[Any]]) -> None:
-    """Bulk insert of observation rows (bound values, `_INSERT_COLUMNS` order) in the session's transaction.
+def _insert(session: Session, keys: _Keys, plan: _Plan, value: np.ndarray, metas: np.ndarray) -> None:
+    """Insert the planned rows in the session's transaction, with the driver directly.
 
-    PostgreSQL: COPY; SQLite: the driver's executemany with one prepared statement; others: Core
-    executemany. Per-row work through SQLAlchemy was most of an import's write time.
+    PostgreSQL (psycopg): COPY from a text buffer; SQLite: one prepared ``executemany`` of seven
+    parameters a row; others: Core executemany. Keys are decoded from their codes here, so the
+    strings are the few distinct objects, not one per row.
     """
+    pos = plan.position
+    n_reg, n_per = len(keys.regions), len(keys.periods)
+    key = keys.key[pos]
+    columns = {
+        "indicator": _objects(keys.indicators)[key // (n_reg * n_per)],
+        "region": _objects(keys.regions)[(key // n_per) % n_reg],
+        "period": _objects(keys.periods)[key % n_per],
+        "vintage": plan.vintage,
+        "value": value[pos],
+        "current": plan.current,
+        "meta": metas,
+    }
     conn = session.connection()
     dialect = conn.dialect
-    columns = ", ".join(_INSERT_COLUMNS)
-    if not _fast_insert(dialect):
-        session.execute(
-            ObservationRow.__table__.insert(), [dict(zip(_INSERT_COLUMNS, r, strict=True)) for r in rows]
-        )
-    elif dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY observation ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(row)
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        _copy_pg(conn.connection.driver_connection, keys, key, columns)
+    elif dialect.name == "sqlite":
+        _executemany_sqlite(conn.connection.driver_connection, columns)
     else:
-        marks = ", ".join("?" * len(_INSERT_COLUMNS))
-        conn.exec_driver_sql(
-            f"INSERT INTO observation ({columns}) VALUES ({marks})", [tuple(r) for r in rows]
-        )
+        lists = [columns[c].tolist() for c in _INSERT_COLUMNS]
+        rows = [dict(zip(_INSERT_COLUMNS, r, strict=True)) for r in zip(*lists, strict=True)]
+        session.execute(insert(ObservationRow.__table__), rows)
 
 
-def _observation(row: ObservationRow, current: bool | None = None) -> Observation:
-    return Observation(
-        region=row.region, indicator=row.indicator, period=row.period, value=row.value, unit=row.unit,
-        status=row.status, source=row.source, note=row.note, published=row.published, vintage=row.vintage,  # type: ignore[arg-type]
-        batch=row.batch, recorded_at=row.recorded_at.isoformat(timespec="seconds"),
-        current=row.current if current is None else current,
-    )  # fmt: skip
+def _executemany_sqlite(raw: Any, columns: dict[str, np.ndarray]) -> None:
+    names = ", ".join(_INSERT_COLUMNS)
+    marks = ", ".join("?" * len(_INSERT_COLUMNS))
+    big = len(columns["value"]) >= _BIG_INSERT
+    if big:
+        before = raw.execute("PRAGMA cache_size").fetchone()[0]
+        raw.execute(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
+    try:
+        lists = [columns[c].tolist() for c in _INSERT_COLUMNS]
+        raw.executemany(f"INSERT INTO observation ({names}) VALUES ({marks})", zip(*lists, strict=True))
+    finally:
+        if big:
+            raw.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_CHUNK = 100_000
+
+
+def _copy_pg(raw: Any, keys: _Keys, key: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+    """COPY … FROM STDIN in text format, built a chunk of rows at a time with joins in C; the key
+    texts are escaped once per distinct value, not once per row."""
+    names = ", ".join(_INSERT_COLUMNS)
+    n_reg, n_per = len(keys.regions), len(keys.periods)
+    texts = {
+        "indicator": (_escaped(keys.indicators), key // (n_reg * n_per)),
+        "region": (_escaped(keys.regions), (key // n_per) % n_reg),
+        "period": (_escaped(keys.periods), key % n_per),
+    }
+    n = len(key)
+    with raw.cursor() as cur, cur.copy(f"COPY observation ({names}) FROM STDIN") as copy:
+        for start in range(0, n, _COPY_CHUNK):
+            end = min(n, start + _COPY_CHUNK)
+            parts = [values[codes[start:end]].tolist() for values, codes in texts.values()]
+            parts += [
+                list(map(str, columns["vintage"][start:end].tolist())),
+                list(map(repr, columns["value"][start:end].tolist())),
+                np.where(columns["current"][start:end], "t", "f").tolist(),
+                list(map(str, columns["meta"][start:end].tolist())),
+            ]
+            copy.write("\n".join(map("\t".join, zip(*parts, strict=True))) + "\n")
+
+
+def _escaped(values: list[str]) -> np.ndarray:
+    """Texts as COPY's text format needs them (backslash, tab, newline, carriage return escaped)."""
+    return _objects([str(v).translate(_COPY_ESCAPES) for v in values])
+
+
+# ------------------------------------------------------------------------------------------- reading
 
 
 def parse_as_of(text: str) -> date:
@@ -292,30 +524,139 @@ def parse_as_of(text: str) -> date:
         raise InputError(f"as_of is not a date: {text!r}") from None
 
 
-def _effective(row: ObservationRow) -> date:
+@dataclass(frozen=True)
+class Meta:
+    """What the observations of one `ObservationMetaRow` share, ready to show."""
+
+    unit: str
+    status: str
+    source: str
+    note: str
+    published: str | None
+    batch: str
+    recorded_at: str  # ISO 8601, seconds
+    effective: date  # from when the vintage counts for ``as_of``
+
+
+def _effective(published: str | None, recorded: datetime | date) -> date:
     """When a vintage became known: its publication date if given (first day of a bare year/month)."""
-    if row.published:
-        m = _DATE.match(row.published)
+    if published:
+        m = _DATE.match(published)
         if m:
             return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
-    recorded = row.recorded_at
     return recorded.date() if isinstance(recorded, datetime) else recorded
 
 
-def _as_of(rows: Iterable[ObservationRow], as_of: date) -> list[Observation]:
-    """Per key, the latest vintage known at ``as_of`` (marked current as of that date)."""
-    best: dict[tuple[str, str, str], ObservationRow] = {}
+def _metas(session: Session, ids: Iterable[int]) -> dict[int, Meta]:
+    """The meta rows with these ids (a handful per import)."""
+    m = ObservationMetaRow.__table__.c
+    wanted = sorted(set(ids))
+    out: dict[int, Meta] = {}
+    for start in range(0, len(wanted), 500):
+        q = select(m.id, m.unit, m.status, m.source, m.note, m.published, m.batch, m.recorded_at).where(
+            m.id.in_(wanted[start : start + 500])
+        )
+        for id_, unit, status, source, note, published, batch, recorded in session.execute(q):
+            shown = recorded.isoformat(timespec="seconds")
+            out[id_] = Meta(
+                unit, status, source, note, published, batch, shown, _effective(published, recorded)
+            )
+    return out
+
+
+# One observation as read: region, indicator, period, value, vintage, current, meta id.
+Point = tuple[str, str, str, float, int, bool, int]
+
+
+def observation_rows(
+    session: Session,
+    indicator: str | Sequence[str] | None = None,
+    region: str | Sequence[str] | None = None,
+    period: str | Sequence[str] | None = None,
+    as_of: str | date | None = None,
+    vintage: Literal["current", "all"] = "current",
+    status: str | None = None,
+    batch: str | None = None,
+) -> tuple[list[Point], dict[int, Meta]]:
+    """What `observations` returns, as plain tuples and their shared `Meta` (for hot paths: the
+    JSON API serialises these without building a model per row). Same filters, same order, same
+    ``as_of`` rule; with ``as_of`` and ``vintage="current"`` the tuples say current=True.
+
+    Raises:
+        InputError: a bad ``vintage`` or ``as_of``.
+    """
+    if vintage not in ("current", "all"):
+        raise InputError(f"vintage must be current or all, not {vintage!r}")
+    when = parse_as_of(as_of) if isinstance(as_of, str) else as_of
+    o, m = ObservationRow.__table__.c, ObservationMetaRow.__table__.c
+    q = select(o.region, o.indicator, o.period, o.value, o.vintage, o.current, o.meta)
+    for column, wanted in ((o.indicator, indicator), (o.region, region), (o.period, period)):
+        if isinstance(wanted, str):
+            q = q.where(column == wanted)
+        elif wanted is not None:
+            q = q.where(column.in_(list(wanted)))
+    if status:
+        q = q.where(o.meta.in_(select(m.id).where(m.status == status)))
+    if batch:
+        q = q.where(o.meta.in_(select(m.id).where(m.batch == batch)))
+    if vintage == "current" and when is None:
+        q = q.where(o.current.is_(True))
+    # the unique index's order: no sort when one indicator is asked for
+    rows: list[Point] = _fetch(session, q.order_by(o.indicator, o.region, o.period, o.vintage))
+    metas = _metas(session, {r[6] for r in rows})
+    if when is None:
+        return rows, metas
+    known = [r for r in rows if metas[r[6]].effective <= when]
+    if vintage == "all":
+        return known, metas
+    return _latest(known), metas
+
+
+def _fetch(session: Session, query: Any) -> list[Any]:
+    """The rows of a Core query as the driver's plain tuples: on a read of tens of thousands of rows,
+    SQLAlchemy's row objects cost more than the query. (``current`` comes as 0/1 on SQLite.)"""
+    conn = session.connection()
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = compiled.params
+    if compiled.positiontup is not None:
+        params = [params[name] for name in compiled.positiontup]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _latest(rows: list[Point]) -> list[Point]:
+    """Per key the last row (rows come in key and vintage order), marked current."""
+    out: list[Point] = []
     for row in rows:
-        if _effective(row) > as_of:
-            continue
-        key = (row.indicator, row.region, row.period)
-        if key not in best or row.vintage > best[key].vintage:
-            best[key] = row
-    return [_observation(row, current=True) for row in best.values()]
+        if out and out[-1][:3] == row[:3]:
+            out[-1] = row
+        else:
+            out.append(row)
+    return [(*r[:5], True, r[6]) for r in out]
 
 
-def _order(obs: list[Observation]) -> list[Observation]:
-    return sorted(obs, key=lambda o: (o.indicator, o.region, o.period, o.vintage))
+# What `Observation.model_construct` sets, done directly: the database gives back what the store
+# checked on the way in, so re-validating (or model_construct's per-field loop, slower still) is
+# wasted on a read of thousands of rows. tests/stats/test_store.py checks it equals a validated one.
+_FIELDS_SET = frozenset(Observation.model_fields)
+_new, _set = Observation.__new__, object.__setattr__
+
+
+def _observation(row: Point, meta: Meta) -> Observation:
+    obs = _new(Observation)
+    _set(obs, "__dict__", {
+        "region": row[0], "indicator": row[1], "period": row[2], "value": row[3], "unit": meta.unit,
+        "status": meta.status, "source": meta.source, "note": meta.note, "published": meta.published,
+        "vintage": row[4], "batch": meta.batch, "recorded_at": meta.recorded_at, "current": bool(row[5]),
+    })  # fmt: skip
+    _set(obs, "__pydantic_fields_set__", _FIELDS_SET)
+    _set(obs, "__pydantic_extra__", None)
+    _set(obs, "__pydantic_private__", None)
+    return obs
 
 
 def observations(
@@ -328,7 +669,8 @@ def observations(
     status: str | None = None,
     batch: str | None = None,
 ) -> list[Observation]:
-    """Stored observations, filtered; by default the current vintage of each key.
+    """Stored observations, filtered, in (indicator, region, period, vintage) order; by default the
+    current vintage of each key.
 
     ``vintage="all"`` gives every vintage; ``as_of`` gives, per key, the latest vintage published by
     that date (with ``vintage="all"``: every vintage published by then).
@@ -336,28 +678,8 @@ def observations(
     Raises:
         InputError: a bad ``vintage`` or ``as_of``.
     """
-    if vintage not in ("current", "all"):
-        raise InputError(f"vintage must be current or all, not {vintage!r}")
-    when = parse_as_of(as_of) if isinstance(as_of, str) else as_of
-    q = select(ObservationRow)
-    for column, wanted in ((ObservationRow.indicator, indicator), (ObservationRow.region, region),
-                           (ObservationRow.period, period)):  # fmt: skip
-        if isinstance(wanted, str):
-            q = q.where(column == wanted)
-        elif wanted is not None:
-            q = q.where(column.in_(list(wanted)))
-    if status:
-        q = q.where(ObservationRow.status == status)
-    if batch:
-        q = q.where(ObservationRow.batch == batch)
-    if vintage == "current" and when is None:
-        q = q.where(ObservationRow.current.is_(True))
-    rows = list(session.scalars(q))
-    if when is None:
-        return _order([_observation(r) for r in rows])
-    if vintage == "all":
-        return _order([_observation(r) for r in rows if _effective(r) <= when])
-    return _order(_as_of(rows, when))
+    rows, metas = observation_rows(session, indicator, region, period, as_of, vintage, status, batch)
+    return [_observation(r, metas[r[6]]) for r in rows]
 
 
 def series(
@@ -368,6 +690,21 @@ def series(
     out: dict[str, list[Observation]] = {}
     for obs in observations(session, indicator=indicator, region=regions, as_of=as_of):
         out.setdefault(obs.region, []).append(obs)
+    return out
+
+
+def series_points(
+    session: Session, indicator: str, regions: Sequence[str] | None = None, as_of: str | date | None = None
+) -> dict[str, list[tuple[str, float]]]:
+    """`series` as plain (period, value) pairs per region: for charts and other hot paths that
+    need neither the source nor the vintage of each point."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    rows, _metas = observation_rows(session, indicator=indicator, region=regions, as_of=as_of)
+    for region, _indicator, period, value, *_rest in rows:
+        points = out.get(region)
+        if points is None:
+            points = out[region] = []
+        points.append((period, value))
     return out
 
 

@@ -353,6 +353,11 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def same_unit(unit: str, registry_unit: str) -> bool:
+    """Whether a unit as written is the registry's own (then the value is taken as it is)."""
+    return _norm(unit) == _norm(registry_unit)
+
+
 _PERIOD = [
     (re.compile(r"^(\d{4})(?:\.0+)?$"), "{y}"),
     (re.compile(r"^(\d{4})\s*年$"), "{y}"),
@@ -545,7 +550,7 @@ class Resolver:
     def _convert(
         self, rec: RawRecord, value: float, unit: str, ind: Indicator, issues: list[Issue]
     ) -> float | None:
-        if _norm(unit) == _norm(ind.unit):
+        if same_unit(unit, ind.unit):
             return value
         try:
             converted = float(self.registry.convert(value, unit, ind.unit))
@@ -565,7 +570,7 @@ class Resolver:
         return converted
 
     def _bounds(self, rec: RawRecord, value: float, unit: str, ind: Indicator) -> list[Issue]:
-        given = "" if _norm(unit) == _norm(ind.unit) else f" (= {value:g} {ind.unit})"
+        given = "" if same_unit(unit, ind.unit) else f" (= {value:g} {ind.unit})"
         if ind.min_value is not None and value < ind.min_value:
             return [
                 self._issue(

@@ -15,12 +15,16 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Protocol
 
+import pandas as pd
+
 from yrd.db import Database
 from yrd.errors import InputError
+from yrd.stats.importers import columnar
 from yrd.stats.importers.base import (
     Grid,
     ImportFailed,
     Issue,
+    RawRecord,
     Reader,
     Regions,
     RegistryLike,
@@ -33,6 +37,7 @@ from yrd.stats.importers.nbs import NbsReader
 from yrd.stats.importers.tidy import TidyReader
 from yrd.stats.importers.wide import Mapping, WideReader
 from yrd.stats.model import ObservationIn
+from yrd.stats.store import ObservationColumns
 
 FORMATS = ("csv", "xlsx", "nbs", "wide")
 
@@ -95,7 +100,7 @@ class ImportReport:
 class StoreLike(Protocol):
     """What the importers need of `yrd.stats.store`."""
 
-    def write_observations(self, session: Any, batch_meta: Any, rows: list[ObservationIn]) -> Any: ...
+    def write_observations(self, session: Any, batch_meta: Any, rows: Sequence[ObservationIn]) -> Any: ...
 
 
 class _Rollback(Exception):
@@ -142,8 +147,13 @@ def parse_files(
     fmt: str | None = None,
     mapping: Mapping | None = None,
     progress: Callable[[str], None] | None = None,
-) -> tuple[list[ObservationIn], list[FileSummary]]:
-    """Read and check every file; the rows to write, or ImportFailed listing every problem.
+) -> tuple[ObservationColumns, list[FileSummary]]:
+    """Read and check every file; the rows to write (a sequence of `ObservationIn`, held as
+    columns), or ImportFailed listing every problem.
+
+    Tidy CSV files go through the columnar path (`columnar`) first; a file it is not sure about —
+    and, when the import fails, every file — is read row by row, so the errors are the row-wise
+    path's, word for word.
 
     Raises:
         ImportFailed: any file has any error (each names file, row, column and value).
@@ -154,41 +164,72 @@ def parse_files(
         raise InputError("no files to import")
     resolver = Resolver(registry, regions)
     issues: list[Issue] = []
-    found = []
+    parts: list[ObservationColumns | list[tuple[ObservationIn, RawRecord]]] = []
     summaries = []
     for name, data in files:
         if progress:
             progress(name)
-        try:
-            grid = read_grid(data, name, mapping.sheet if mapping is not None and fmt != "nbs" else None)
-            chosen = fmt or detect_format(grid, mapping)
-            if fmt == "xlsx" and grid.container != "xlsx":
-                raise InputError(f"{name}: --format xlsx, but this is not an Excel workbook")
-            records, shape = _reader(chosen, grid, mapping).records(grid)
-        except ImportFailed as exc:
-            issues.extend(exc.issues)
-            continue
-        except InputError as exc:
-            issues.append(Issue(name, str(exc).removeprefix(f"{name}: ")))
-            continue
-        issues.extend(shape)
-        resolved = resolver.resolve(records)
-        issues.extend(resolved.issues)
-        found.extend(resolved.observations)
-        summaries.append(
-            FileSummary(
-                name,
-                chosen,
-                grid.encoding or grid.container,
-                len(resolved.observations),
-                resolved.missing,
-                resolved.outside,
-            )
+        fast = (
+            columnar.read_columns(data, name, fmt, resolver)
+            if columnar.eligible(data, fmt, mapping)
+            else None
         )
-    issues.extend(duplicates(found))
-    if issues:
+        if fast is not None:
+            parts.append(fast.observations)
+            summaries.append(FileSummary(name, "csv", fast.encoding, len(fast.observations), fast.missing,
+                                         fast.outside))  # fmt: skip
+            continue
+        found, summary = _rows(name, data, fmt, mapping, resolver, issues)
+        parts.append(found)
+        if summary is not None:
+            summaries.append(summary)
+    rows = ObservationColumns.concat([_columns(p) for p in parts])
+    alone = len(parts) == 1 and fast is not None  # one file, read column-wise: it checked its own keys
+    if issues or (not fast.unique_keys if alone else _has_duplicates(rows)):  # type: ignore[union-attr]
+        found = []
+        for (name, data), part in zip(files, parts, strict=True):
+            again = isinstance(part, ObservationColumns)  # read fast: read again, row by row, for the records
+            found.extend(_rows(name, data, fmt, mapping, resolver, [])[0] if again else part)
+        issues.extend(duplicates(found))
         raise ImportFailed(list(dict.fromkeys(issues)))
-    return [obs for obs, _ in found], summaries
+    return rows, summaries
+
+
+def _rows(
+    name: str, data: bytes, fmt: str | None, mapping: Mapping | None, resolver: Resolver, issues: list[Issue]
+) -> tuple[list[tuple[ObservationIn, RawRecord]], FileSummary | None]:
+    """The row-wise path for one file: its checked rows (with their records), its problems into
+    ``issues``, and its summary (None when the file could not be read at all)."""
+    try:
+        grid = read_grid(data, name, mapping.sheet if mapping is not None and fmt != "nbs" else None)
+        chosen = fmt or detect_format(grid, mapping)
+        if fmt == "xlsx" and grid.container != "xlsx":
+            raise InputError(f"{name}: --format xlsx, but this is not an Excel workbook")
+        records, shape = _reader(chosen, grid, mapping).records(grid)
+    except ImportFailed as exc:
+        issues.extend(exc.issues)
+        return [], None
+    except InputError as exc:
+        issues.append(Issue(name, str(exc).removeprefix(f"{name}: ")))
+        return [], None
+    issues.extend(shape)
+    resolved = resolver.resolve(records)
+    issues.extend(resolved.issues)
+    summary = FileSummary(name, chosen, grid.encoding or grid.container, len(resolved.observations),
+                          resolved.missing, resolved.outside)  # fmt: skip
+    return resolved.observations, summary
+
+
+def _columns(part: ObservationColumns | list[tuple[ObservationIn, RawRecord]]) -> ObservationColumns:
+    return part if isinstance(part, ObservationColumns) else ObservationColumns.from_rows(o for o, _ in part)
+
+
+def _has_duplicates(rows: ObservationColumns) -> bool:
+    """Whether a key (region, indicator, period) comes twice, in one file or across the files."""
+    if len(rows) < 2:
+        return False
+    key = pd.MultiIndex.from_arrays([rows.region, rows.indicator, rows.period])
+    return bool(key.has_duplicates)
 
 
 def digest(files: Sequence[tuple[str, bytes]]) -> str:
@@ -204,7 +245,7 @@ def batch_id(files: Sequence[tuple[str, bytes]]) -> str:
     return "import-" + digest(files)[:16]
 
 
-def _counts(report: Any, rows: list[ObservationIn]) -> dict[str, Counts]:
+def _counts(report: Any, rows: Sequence[ObservationIn]) -> dict[str, Counts]:
     """Per-indicator counts from the store's report."""
     per = getattr(report, "by_indicator", None)
     if per:

@@ -8,7 +8,7 @@ The header names the columns, in English or Chinese, in any order; other columns
 
 from __future__ import annotations
 
-from yrd.stats.importers.base import Cell, Grid, Issue, RawRecord, Reader, cell_text
+from yrd.stats.importers.base import Cell, Grid, Issue, RawRecord, Reader, Value, cell_text
 
 # Header labels each column is known by (compared case-insensitively).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -29,6 +29,43 @@ REQUIRED = ("region", "indicator", "period", "value", "unit", "source")
 _LOOKUP = {label.casefold(): key for key, labels in COLUMNS.items() for label in labels}
 
 
+# Where each field is: (0-based index, column name, header label), or None for an absent column.
+Spot = tuple[int, str, str] | None
+
+
+def locate(grid: Grid, header_no: int, header: list[Value]) -> tuple[list[Spot], list[Issue]]:
+    """Each field's column from the header row, or what is wrong with the header (shared by the
+    row-wise reader and the columnar path in `columnar`, so both read a header alike)."""
+    where: dict[str, int] = {}
+    issues: list[Issue] = []
+    for i, raw in enumerate(header):
+        key = _LOOKUP.get(cell_text(raw).casefold())
+        if key is None:
+            continue
+        if key in where:
+            issues.append(
+                Issue(
+                    grid.name, f"a second {key} column", header_no, grid.column_name(i), None, cell_text(raw)
+                )
+            )
+        where.setdefault(key, i)
+    lacking = [k for k in REQUIRED if k not in where]
+    if lacking:
+        found = ", ".join(cell_text(c) for c in header if cell_text(c)) or "nothing"
+        issues.append(
+            Issue(
+                grid.name,
+                f"header lacks the column(s) {', '.join(lacking)} (found: {found[:120]})",
+                header_no,
+            )
+        )
+    spots: list[Spot] = [
+        None if (i := where.get(k)) is None else (i, grid.column_name(i), cell_text(header[i]))
+        for k in FIELDS
+    ]
+    return spots, issues
+
+
 class TidyReader(Reader):
     """The header row is the first non-empty row; each row after it is one observation."""
 
@@ -39,39 +76,9 @@ class TidyReader(Reader):
         if not rows:
             return [], [Issue(grid.name, "no table found")]
         header_no, header = rows[0]
-        where: dict[str, int] = {}
-        issues: list[Issue] = []
-        for i, raw in enumerate(header):
-            key = _LOOKUP.get(cell_text(raw).casefold())
-            if key is None:
-                continue
-            if key in where:
-                issues.append(
-                    Issue(
-                        grid.name,
-                        f"a second {key} column",
-                        header_no,
-                        grid.column_name(i),
-                        None,
-                        cell_text(raw),
-                    )
-                )
-            where.setdefault(key, i)
-        lacking = [k for k in REQUIRED if k not in where]
-        if lacking:
-            found = ", ".join(cell_text(c) for c in header if cell_text(c)) or "nothing"
-            issues.append(
-                Issue(
-                    grid.name,
-                    f"header lacks the column(s) {', '.join(lacking)} (found: {found[:120]})",
-                    header_no,
-                )
-            )
+        spots, issues = locate(grid, header_no, header)
         if issues:
             return [], issues
-        # per field, worked out once: (index, column name, header label), or None for an absent column
-        spots = [(i, grid.column_name(i), cell_text(header[i])) if (i := where.get(k)) is not None else None
-                 for k in FIELDS]  # fmt: skip
         name = grid.name
         records = []
         for no, cells in rows[1:]:
