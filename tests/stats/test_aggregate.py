@@ -8,9 +8,17 @@ from __future__ import annotations
 import pytest
 
 from yrd.db import Database
-from yrd.errors import InputError
+from yrd.errors import InputError, NotFoundError
 from yrd.stats import store
-from yrd.stats.aggregate import group_value, parse_formula
+from yrd.stats.aggregate import (
+    Aggregator,
+    group_rows,
+    group_value,
+    municipal_cities,
+    parse_formula,
+    region_rows,
+    standard_groups,
+)
 from yrd.stats.model import ObservationIn
 
 PROVINCES = ("310000", "320000", "330000", "340000")
@@ -57,9 +65,12 @@ def test_sum_and_missing_members(data: Database) -> None:
         assert v.members == list(PROVINCES)
         none = group_value(session, "rd_expenditure", "yrd", "2021")
         assert none.value is None and none.missing == [f"rd_expenditure@{c}" for c in PROVINCES]
-        # the central area's 27 cities have no figures at all: no value, every member listed
+        # the central area's 27 cities have no figures but Shanghai's (its one city, 310100, is the
+        # municipality 310000): no value, the 26 others listed as missing
         central = group_value(session, "rd_expenditure", "central-area", "2020")
-        assert central.value is None and len(central.missing) == 27
+        assert central.value is None and len(central.missing) == 26 and central.kind == "none"
+        assert central.members_used == ["310100"] and "310100" not in central.members_missing
+        assert len(central.members_missing) == 26 == len(central.members) - 1
 
 
 def test_one_missing_member_means_no_value_unless_partial(data: Database) -> None:
@@ -123,3 +134,108 @@ def test_formula_parser_refuses_anything_else(bad: str) -> None:
 def test_formula_references() -> None:
     _tree, refs = parse_formula("gdp_per_capita@central-area / gdp_per_capita@yrd")
     assert sorted(refs.values()) == [("gdp_per_capita", "central-area"), ("gdp_per_capita", "yrd")]
+
+
+# ---------------------------------------------------------------------------------------- what was used
+
+
+def test_a_computed_value_says_which_members_and_figures_it_used(data: Database) -> None:
+    _load(data, [_obs("highway_length", c, 1000.0, "公里") for c in PROVINCES[:3]])
+    with data.read() as session:
+        full = group_value(session, "rd_expenditure", "yrd", "2020")
+        assert (full.kind, full.members_used, full.members_missing) == ("computed", list(PROVINCES), [])
+        assert full.inputs == [f"rd_expenditure@{c}" for c in PROVINCES]
+        gap = group_value(session, "highway_length", "yrd", "2020")
+        assert (gap.kind, gap.members_used, gap.members_missing) == ("none", list(PROVINCES[:3]), ["340000"])
+        # a ratio: the Delta's R&D intensity rests on R&D expenditure and GDP of all four provinces
+        ratio = group_value(session, "rd_intensity", "yrd", "2020")
+        assert ratio.members_used == list(PROVINCES) and len(ratio.inputs) == 8
+        assert ratio.to_dict()["kind"] == "computed" and ratio.to_dict()["members_missing"] == []
+
+
+def test_a_reported_figure_carries_its_vintage_and_status(data: Database) -> None:
+    _load(data, [_obs("rd_expenditure", "yrd", 999.0, "亿元")])
+    _load(data, [_obs("rd_expenditure", "yrd", 1001.0, "亿元")])  # a revision: vintage 2
+    with data.read() as session:
+        v = group_value(session, "rd_expenditure", "yrd", "2020")
+        assert (v.kind, v.value, v.vintage, v.status, v.inputs) == (
+            "reported", 1001.0, 2, "official", ["rd_expenditure@yrd"])  # fmt: skip
+        assert v.members_used == [] and v.members == list(PROVINCES)
+
+
+def test_a_municipality_stands_for_its_one_city(data: Database) -> None:
+    with data.read() as session:
+        assert municipal_cities(session) == {"310100": "310000"}  # Jiangsu, Zhejiang, Anhui have many
+        city = Aggregator(session, "2020").value("gdp", "310100")
+        assert (city.value, city.kind, city.inputs) == (5000.0, "reported", ["gdp@310100"])
+        assert Aggregator(session, "2020").value("gdp", "320100").value is None  # Nanjing: no figure
+
+
+# ---------------------------------------------------------------------------------------- many at once
+
+
+def test_group_rows_cover_every_period_with_data(data: Database) -> None:
+    # SYNTHETIC: GDP 2021 for three provinces only; Anhui's comes in 2022 with the others missing
+    _load(data, [_obs("gdp", c, 1.0, "亿元", "2021") for c in PROVINCES[:3]])
+    _load(data, [_obs("gdp", "340000", 7.0, "亿元", "2022")])
+    with data.read() as session:
+        rows = group_rows(session, "gdp", ["yrd", "central-area"])
+        yrd = [(v.period, v.value, v.kind) for v in rows if v.region == "yrd"]
+        assert yrd == [("2020", 50000.0, "computed"), ("2021", None, "none"), ("2022", None, "none")]
+        assert [v.members_missing for v in rows if v.region == "yrd"][1:] == [["340000"], list(PROVINCES[:3])]
+        assert [v.region for v in rows] == ["yrd"] * 3 + ["central-area"] * 3
+        # the same values one at a time
+        for v in rows:
+            one = group_value(session, "gdp", v.region, v.period)
+            assert (one.value, one.missing, one.inputs) == (v.value, v.missing, v.inputs)
+        assert [v.period for v in group_rows(session, "gdp", ["yrd"], periods=["2020"])] == ["2020"]
+
+
+def test_group_rows_of_a_ratio_include_the_periods_of_its_inputs(data: Database) -> None:
+    # SYNTHETIC: only the inputs of R&D intensity have figures in 2020, the indicator itself none
+    with data.read() as session:
+        [v] = group_rows(session, "rd_intensity", ["yrd"])
+        assert (v.period, v.method, v.value) == ("2020", "ratio_of_sums", pytest.approx(2.0))
+
+
+def test_standard_groups_are_the_plan_areas_then_the_metropolitan_circles(data: Database) -> None:
+    with data.read() as session:
+        groups = standard_groups(session)
+        assert groups[:3] == ["yrd", "central-area", "demo-zone"]
+        assert "nanjing-mc" in groups and "shanghai-mc" in groups and "subei" not in groups
+        rows = group_rows(session, "rd_expenditure")
+        assert {v.region for v in rows} == set(groups)
+
+
+def test_group_rows_as_published_at_a_date(data: Database) -> None:
+    # SYNTHETIC: Anhui's land area published 2019-06 as 100, revised in 2022-03 to 140
+    first = [_obs("land_area", c, 100.0, "平方公里", "2018") for c in PROVINCES]
+    first = [o.model_copy(update={"published": "2019-06"}) for o in first]
+    _load(data, first)
+    _load(data, [first[3].model_copy(update={"value": 140.0, "published": "2022-03"})])
+    with data.read() as session:
+        assert group_rows(session, "land_area", ["yrd"], as_of="2021")[0].value == 400.0
+        assert group_rows(session, "land_area", ["yrd"], as_of="2022-03-01")[0].value == 440.0
+        assert group_rows(session, "land_area", ["yrd"])[0].value == 440.0
+        assert group_rows(session, "land_area", ["yrd"], as_of="2019-05") == []  # nothing published yet
+
+
+def test_unknown_groups_and_indicators_are_refused(data: Database) -> None:
+    with data.read() as session:
+        with pytest.raises(NotFoundError):
+            group_rows(session, "gdp", ["nowhere"])
+        with pytest.raises(NotFoundError):
+            group_rows(session, "no_such_indicator", ["yrd"])
+
+
+def test_region_rows_give_every_indicator_of_a_group(data: Database) -> None:
+    _load(data, [_obs("rd_expenditure", "yrd", 999.0, "亿元")])
+    with data.read() as session:
+        rows = region_rows(session, "yrd")
+        assert [(v.value, v.kind) for v in rows["rd_expenditure"]] == [(999.0, "reported")]
+        assert [(v.value, v.kind) for v in rows["gdp"]] == [(50000.0, "computed")]
+        assert rows["disposable_income"][0].value == pytest.approx(30000.0)
+        assert rows["urban_rural_income_ratio"][0].kind == "none"  # only Zhejiang has the inputs
+        for code, values in rows.items():  # the same as one at a time
+            for v in values:
+                assert group_value(session, code, "yrd", v.period).value == v.value, code

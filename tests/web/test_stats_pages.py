@@ -48,8 +48,9 @@ def test_indicators_index_counts_every_indicator(x_client: TestClient) -> None:
     counts = {i["code"]: i["counts"] for i in api["data"]}
     assert counts["gdp"]["observations"] == x_client.get("/api/observations?indicator=gdp").json()["count"]
     assert counts["coverage_5g"]["observations"] == 0
-    # the header links the index, by the address its builder gives
-    assert f'<a href="{urls_stats.indicators_page()}"' in x_client.get("/").text
+    # the header links the index, by the address its builder gives (the nav list of pages.py)
+    assert f'<a href="{urls_stats.indicators_page()}">' in x_client.get("/").text
+    assert f'<a href="{urls_stats.indicators_page()}" aria-current="page">' in page.text
 
 
 def test_indicator_page_has_definition_targets_chart_values_and_sources(x_client: TestClient) -> None:
@@ -63,7 +64,7 @@ def test_indicator_page_has_definition_targets_chart_values_and_sources(x_client
     assert len(series) >= 4 and {"310000", "320000", "330000", "340000", "yrd"} <= set(series)
     assert re.search(r'<g class="target-line" data-value="3(\.0)?">', html)
     values = x_client.get(urls_stats.api_observations(indicator="rd_intensity")).json()["count"]
-    assert len(re.findall(r'<tr id="v-[^"]+" data-region=', html)) == values
+    assert len(re.findall(r'<tr id="v-[^"]+" data-region="[^"]+" data-kind="reported"', html)) == values
     assert 'data-status="secondary"' in html and ">转载</span>" in html  # secondary sources are marked
     assert html.count("<li>") > 0 and "Sources" not in html  # Chinese interface by default
     api = x_client.get(twin(html)).json()
@@ -106,7 +107,7 @@ def test_region_page_lists_the_latest_value_of_each_indicator(x_client: TestClie
     assert page.status_code == 200
     data = x_client.get(twin(page.text)).json()["data"]
     with_data = {o["indicator"] for o in data if o["current"]}
-    rows = re.findall(r'<tr data-code="([a-z0-9_]+)">', page.text)
+    rows = re.findall(r'<tr data-code="([a-z0-9_]+)" data-kind="reported">', page.text)
     assert sorted(rows) == sorted(with_data)
     latest = max((o for o in data if o["indicator"] == "gdp"), key=lambda o: o["period"])
     assert urls_stats.value_anchor("310000", latest["period"]) in page.text
@@ -330,3 +331,147 @@ def test_openapi_describes_the_token_and_the_downloads(x_client: TestClient) -> 
         assert f"/api/observations.{ext}" in spec["paths"]
         assert f"/api/indicators/{{code}}/observations.{ext}" in spec["paths"]
     assert "security" not in spec["paths"]["/api/observations"]["get"]  # reading needs no token
+
+
+# ---------------------------------------------------------------------------------------------- navigation
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [("/", None), (urls_stats.indicators_page(), "page"), (urls_stats.indicator_page("gdp"), "true"),
+     (urls_stats.coverage_page(), "true"), (urls_stats.region_page("yrd"), "true")],
+)  # fmt: skip
+def test_the_header_marks_the_statistics_section(x_client: TestClient, url: str, current: str | None) -> None:
+    html = x_client.get(url).text
+    nav = html[html.index('<nav class="site-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    link = re.search(rf'<a href="{urls_stats.indicators_page()}"( aria-current="(\w+)")?>', nav)
+    assert link is not None and link.group(2) == current
+    assert nav.count(f'href="{urls_stats.indicators_page()}"') == 1  # once, from the nav list
+
+
+# ---------------------------------------------------------------------------------------------- as of
+
+
+def _current_vs_then(x_client: TestClient, as_of: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A GDP key whose current vintage differs from the one published by ``as_of``."""
+    now = x_client.get(urls_stats.api_observations(indicator="gdp")).json()["data"]
+    then = x_client.get(urls_stats.api_observations(indicator="gdp", as_of=as_of)).json()["data"]
+    old = {(o["region"], o["period"]): o for o in then}
+    changed = [o for o in now if (o["region"], o["period"]) in old]
+    return next((o, old[(o["region"], o["period"])]) for o in changed
+                if old[(o["region"], o["period"])]["vintage"] != o["vintage"])  # fmt: skip
+
+
+def _row(html: str, anchor: str) -> str:
+    row = html[html.index(f'<tr id="{anchor}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_as_of_shows_the_vintage_published_then(x_client: TestClient) -> None:
+    current, then = _current_vs_then(x_client, "2024")
+    anchor = urls_stats.value_anchor(current["region"], current["period"])
+    now_html = x_client.get(urls_stats.indicator_page("gdp")).text
+    assert f'data-vintage="{current["vintage"]}"' in _row(now_html, anchor)
+    assert 'name="as_of" value=""' in now_html and 'class="as-of-status" data-as-of=""' in now_html
+    html = x_client.get(urls_stats.indicator_page("gdp", as_of="2024")).text
+    row = _row(html, anchor)
+    assert f'data-vintage="{then["vintage"]}"' in row and 'class="later-note"' in row
+    assert f"v{current['vintage']}" in row.split('class="later-note"')[1]  # the later revision is named
+    assert 'name="as_of" value="2024"' in html and 'data-as-of="2024-12-31"' in html
+    assert f'<a href="{urls_stats.indicator_page("gdp")}">' in html  # back to the current figures
+    shown = len(re.findall(r'data-kind="reported"', html))
+    api = x_client.get(urls_stats.api_observations(indicator="gdp", as_of="2024")).json()["count"]
+    assert shown == api
+
+
+def test_region_page_as_of(x_client: TestClient) -> None:
+    html = x_client.get(urls_stats.region_page("310000", as_of="2016")).text
+    api = x_client.get(urls_stats.api_observations(region="310000", as_of="2016")).json()["data"]
+    assert sorted(re.findall(r'<tr data-code="([a-z0-9_]+)"', html)) == sorted({o["indicator"] for o in api})
+    assert 'data-as-of="2016-12-31"' in html
+    assert urls_stats.download("csv", region="310000", as_of="2016").replace("&", "&amp;") in html
+
+
+@pytest.mark.parametrize("url", [urls_stats.indicator_page("gdp", as_of="soon"),
+                                 urls_stats.region_page("yrd", as_of="2023-02-30")])  # fmt: skip
+def test_a_bad_as_of_is_a_422_saying_so(x_client: TestClient, url: str) -> None:
+    page = x_client.get(url)
+    assert page.status_code == 422 and "as_of" in page.text and "Traceback" not in page.text
+    answer = x_client.get(url, headers={"Accept": "application/json"})
+    assert answer.status_code == 422 and answer.json()["ok"] is False and "as_of" in answer.json()["error"]
+
+
+# ---------------------------------------------------------------------------------------------- group values
+
+
+def test_shipped_group_values_on_the_indicator_page(x_client: TestClient) -> None:
+    """The Delta's GDP where the provinces have every figure and the Delta none: computed and marked."""
+    groups = x_client.get(urls_stats.api_groups("gdp", groups="yrd")).json()["data"]
+    html = x_client.get(urls_stats.indicator_page("gdp")).text
+    computed = [g for g in groups if g["kind"] == "computed"]
+    assert computed  # the shipped data has such years (2018, 2019)
+    for g in computed:
+        row = _row(html, urls_stats.value_anchor("yrd", g["period"]))
+        assert (
+            'data-kind="computed"' in row and 'data-kind="computed"' in row.split("</td>")[2]
+        )  # the status cell: a badge
+        provinces = x_client.get(urls_stats.api_observations(indicator="gdp", period=g["period"])).json()[
+            "data"
+        ]
+        total = sum(o["value"] for o in provinces if o["region"] in ("310000", "320000", "330000", "340000"))
+        assert g["value"] == pytest.approx(total)
+    assert len(re.findall(r'<rect class="dot computed"', html)) == len(computed)
+
+
+@pytest.fixture
+def synthetic_client(write_db: Database, tmp_path: Path) -> Iterator[TestClient]:
+    """SYNTHETIC figures for 2031 on a copy of the default: R&D expenditure of the four provinces
+    (10, 20, 30, 40 亿元, and 2032 without Anhui), and GDP 1 亿元 for each of the central area's 27
+    cities (Shanghai's as the municipality 310000)."""
+    from yrd.regions.store import get_group
+    from yrd.stats import store
+    from yrd.stats.model import ObservationIn
+
+    def obs(indicator: str, region: str, period: str, value: float) -> ObservationIn:
+        return ObservationIn(region=region, indicator=indicator, period=period, value=value, unit="亿元",
+                             source=SYNTHETIC)  # fmt: skip
+
+    provinces = ("310000", "320000", "330000", "340000")
+    with write_db.read() as session:
+        central = get_group(session, "central-area").members
+    rows = [obs("rd_expenditure", c, "2031", 10.0 * i) for i, c in enumerate(provinces, 1)]
+    rows += [obs("rd_expenditure", c, "2032", 5.0) for c in provinces[:3]]
+    rows += [obs("gdp", "310000" if c == "310100" else c, "2031", 1.0) for c in central]
+    with write_db.write() as session:
+        store.write_observations(session, {"id": "synthetic-groups"}, rows)
+    with client_for(write_db, tmp_path, None) as client:
+        yield client
+
+
+def test_a_computed_group_row_is_marked_with_what_is_missing(synthetic_client: TestClient) -> None:
+    html = synthetic_client.get(urls_stats.indicator_page("rd_expenditure")).text
+    row = _row(html, urls_stats.value_anchor("yrd", "2031"))
+    assert 'data-kind="computed"' in row and ">100</td>" in row  # 10 + 20 + 30 + 40
+    assert "4 个成员中的 4 个" in row
+    gap = _row(html, urls_stats.value_anchor("yrd", "2032"))
+    assert 'data-kind="none"' in gap and "缺少" in gap and "安徽省" in gap and "上海市" not in gap
+    english = synthetic_client.get(urls_stats.indicator_page("rd_expenditure") + "?ui=en").text
+    assert "missing:" in _row(english, urls_stats.value_anchor("yrd", "2032"))
+    assert "Computed: sum of the members, from 4 of 4 members" in _row(
+        english, urls_stats.value_anchor("yrd", "2031")
+    )
+
+
+def test_the_central_area_page_shows_computed_values(synthetic_client: TestClient) -> None:
+    html = synthetic_client.get(urls_stats.region_page("central-area")).text
+    row = html[html.index('<tr data-code="gdp"') :]
+    row = row[: row.index("</tr>")]
+    assert 'data-kind="computed"' in row and ">27</a>" in row and "2031" in row  # 27 cities × 1
+    assert "27 个成员中的 27 个" in row
+    yrd = synthetic_client.get(urls_stats.region_page("yrd")).text
+    row = yrd[yrd.index('<tr data-code="rd_expenditure"') :]
+    assert 'data-kind="computed"' in row[: row.index("</tr>")] and ">100</a>" in row
+    # a province's page shows its own figures only
+    shanghai = synthetic_client.get(urls_stats.region_page("310000")).text
+    assert 'data-kind="computed"' not in shanghai

@@ -1,20 +1,24 @@
-"""JSON API of the statistics: the indicator registry, observations with vintages, chart series,
-coverage, downloads in every export format, and the one write: importing observation files.
+"""JSON API of the statistics: the indicator registry, chart series, group values (reported or
+computed from members), coverage, and the one write: importing observation files. (The
+observation list and its downloads are in `yrd.web.api_observations`.)
 
-Each route parses its input, calls `yrd.stats.store`, `yrd.stats.exporters` or
-`yrd.stats.importers` (and the registry) and shapes the result; errors take the app's one error
-shape. Writes need the bearer token of ``YRD_API_TOKEN`` (see `require_token`); a full role system
-comes with issue 6.
+Each route parses its input, calls `yrd.stats.store`, `yrd.stats.aggregate`, `yrd.stats.coverage`
+or `yrd.stats.importers` (and the registry) and shapes the result; errors take the app's one error
+shape: a bad ``as_of``/``period`` is a 422 naming the parameter, as FastAPI's own checks are.
+Writes need the bearer token of ``YRD_API_TOKEN`` (see `require_token`); a full role system comes
+with issue 6.
 """
 
 from __future__ import annotations
 
 import hmac
 import math
+import re
 from collections import defaultdict
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, File, Form, Query, Request, Security, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -25,8 +29,11 @@ from yrd.errors import InputError, NotFoundError
 from yrd.extract.model import Target
 from yrd.extract.pipeline import list_records, record_id
 from yrd.regions import store as regions_store
+from yrd.stats import coverage as stats_coverage
 from yrd.stats import store
+from yrd.stats.aggregate import GroupValue, group_rows, standard_groups
 from yrd.stats.importers import ImportFailed, Issue, import_files, read_mapping
+from yrd.stats.model import Observation
 from yrd.stats.registry import link_targets, load_registry
 from yrd.web import urls_stats
 from yrd.web.api_observations import indicator_or_404, regions_filter
@@ -37,6 +44,7 @@ router = APIRouter(
     prefix="/api", tags=["statistics"], responses={404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}}
 )
 
+PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|\d{2}))?$")
 # The most an import request may upload, all files together (the importers hold them in memory).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TOKEN_HELP = (
@@ -93,27 +101,6 @@ def _targets(session: Session, code: str) -> list[dict[str, Any]]:
     return targets_by_indicator(session).get(code, [])
 
 
-def indicator_counts(session: Session) -> dict[str, dict[str, Any]]:
-    """Per indicator: current values, all vintages, regions and the first and last period."""
-    out: dict[str, dict[str, Any]] = {}
-    for o in store.observations(session, vintage="all"):
-        c = out.setdefault(
-            o.indicator, {"observations": 0, "vintages": 0, "regions": set(), "periods": set()}
-        )
-        c["vintages"] += 1
-        c["observations"] += o.current
-        c["regions"].add(o.region)
-        c["periods"].add(o.period)
-    return {
-        code: {"observations": c["observations"], "vintages": c["vintages"], "regions": len(c["regions"]),
-               "first": min(c["periods"]), "last": max(c["periods"])}
-        for code, c in out.items()
-    }  # fmt: skip
-
-
-EMPTY_COUNTS: dict[str, Any] = {"observations": 0, "vintages": 0, "regions": 0, "first": None, "last": None}
-
-
 @router.get("/indicators", summary="The indicator registry")
 def indicators(
     session: SessionDep,
@@ -121,12 +108,12 @@ def indicators(
         bool, Query(description="per indicator: observations, vintages, regions, periods (reads them all)")
     ] = False,
 ) -> dict[str, Any]:
-    numbers = indicator_counts(session) if counts else {}
+    numbers = stats_coverage.indicator_counts(session) if counts else {}
     data = []
     for i in store.list_indicators(session):
         entry = {**i.model_dump(mode="json"), "links": _links(i.code)}
         if counts:
-            entry["counts"] = numbers.get(i.code, EMPTY_COUNTS)
+            entry["counts"] = numbers.get(i.code, stats_coverage.EMPTY_COUNTS)
         data.append(entry)
     return {"data": data, "count": len(data)}
 
@@ -140,80 +127,142 @@ def indicator(code: str, session: SessionDep) -> dict[str, Any]:
     return body
 
 
+def bad_parameter(name: str, why: str) -> NoReturn:
+    """Refuse a query parameter with a 422 in the app's error shape, as FastAPI's own checks do."""
+    raise RequestValidationError([{"loc": ("query", name), "msg": why, "type": "value_error"}])
+
+
+def as_of_parameter(as_of: str | None) -> str | None:
+    """``as_of`` checked (YYYY, YYYY-MM or YYYY-MM-DD); blank means the current vintages."""
+    if as_of is None or not as_of.strip():
+        return None
+    try:
+        store.parse_as_of(as_of)
+    except InputError as exc:
+        bad_parameter("as_of", str(exc))
+    return as_of.strip()
+
+
+def groups_parameter(session: Session, text: str | None) -> list[str]:
+    """Group codes from a comma list; ``None`` or blank gives the standard groups.
+
+    Raises:
+        NotFoundError: a code that is not a region group (the message names the parameter).
+    """
+    codes = list(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
+    if not codes:
+        return standard_groups(session)
+    known = {g.code for g in regions_store.list_groups(session)}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise NotFoundError(f"groups: no region group {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    return codes
+
+
+def group_row(v: GroupValue) -> dict[str, Any]:
+    """A group value as JSON: reported or computed, by which rule, from which members."""
+    return {"group": v.region, "period": v.period, "value": v.value, "unit": v.unit, "kind": v.kind,
+            "rule": None if v.kind == "reported" else v.method, "complete": v.complete,
+            "members": v.members, "members_used": v.members_used, "members_missing": v.members_missing,
+            "inputs": v.inputs, "missing": v.missing, "source": v.source, "status": v.status,
+            "vintage": v.vintage}  # fmt: skip
+
+
+def _reported_point(o: Observation) -> dict[str, Any]:
+    return {"period": o.period, "value": o.value, "status": o.status, "vintage": o.vintage,
+            "source": o.source, "kind": "reported"}  # fmt: skip
+
+
+def _point(v: GroupValue) -> dict[str, Any]:
+    return {"period": v.period, "value": v.value, "status": v.status, "vintage": v.vintage,
+            "source": v.source, "kind": v.kind, "rule": None if v.kind == "reported" else v.method,
+            "members_used": v.members_used, "members_missing": v.members_missing}  # fmt: skip
+
+
 @router.get("/indicators/{code}/series", summary="For charts: each region's series and the targets")
 def indicator_series(
     code: str,
     session: SessionDep,
     region: Annotated[str | None, Query(description="region or group code(s), comma-separated")] = None,
     group: Annotated[str | None, Query(description="a region group: its members and its own figures")] = None,
-    as_of: Annotated[str | None, Query(description="as published by this date")] = None,
+    as_of: Annotated[str | None, Query(description="as published by this date: YYYY[-MM[-DD]]")] = None,
+    groups: Annotated[
+        str | None,
+        Query(
+            description="group code(s), comma-separated: their series with values computed from members "
+            "where none is reported (points with kind=computed)"
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     ind = indicator_or_404(session, code)
+    as_of = as_of_parameter(as_of)
     data = store.series(session, code, regions_filter(session, region, group), as_of=as_of)
     series = [
-        {"region": r, "points": [{"period": o.period, "value": o.value, "status": o.status,
-                                  "vintage": o.vintage, "source": o.source} for o in points]}
-        for r, points in sorted(data.items())
-    ]  # fmt: skip
+        {"region": r, "points": [_reported_point(o) for o in points]} for r, points in sorted(data.items())
+    ]
+    if groups is not None and groups.strip():
+        wanted = groups_parameter(session, groups)
+        rows = group_rows(session, code, wanted, as_of=as_of)
+        series = [s for s in series if s["region"] not in wanted]
+        for g in wanted:
+            points = [_point(v) for v in rows if v.region == g and v.value is not None]
+            series.append({"region": g, "group": True, "points": points})
     return {"indicator": code, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
-            "direction": ind.direction, "targets": _targets(session, code), "series": series}  # fmt: skip
+            "direction": ind.direction, "as_of": as_of, "targets": _targets(session, code),
+            "series": series}  # fmt: skip
+
+
+@router.get(
+    "/indicators/{code}/groups",
+    summary="Group values: the figure reported for each region group, else computed from its members",
+)
+def indicator_groups(
+    code: str,
+    session: SessionDep,
+    period: Annotated[
+        str | None, Query(description="one period (2023, 2023-Q2, 2023-06); all when left out")
+    ] = None,
+    as_of: Annotated[str | None, Query(description="as published by this date: YYYY[-MM[-DD]]")] = None,
+    groups: Annotated[
+        str | None,
+        Query(
+            description="group code(s), comma-separated; default: yrd, central-area, demo-zone and the "
+            "metropolitan circles"
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """Per group and period: ``value``, ``unit``, ``kind`` (``reported``, ``computed`` or ``none``), the
+    ``rule`` used, ``members_used`` and ``members_missing`` (and the figures: ``inputs``, ``missing``).
+    A computed value needs every member; without one there is no value and ``missing`` says why."""
+    ind = indicator_or_404(session, code)
+    as_of = as_of_parameter(as_of)
+    if period is not None and not PERIOD.match(period):
+        bad_parameter("period", f"must be YYYY, YYYY-Qn or YYYY-MM, not {period!r}")
+    wanted = groups_parameter(session, groups)
+    rows = group_rows(session, code, wanted, as_of=as_of, periods=[period] if period else None)
+    named = {g.code: g for g in regions_store.list_groups(session)}
+    return {
+        "indicator": code, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
+        "aggregation": ind.aggregation, "period": period, "as_of": as_of,
+        "groups": [{"code": g, "name_zh": named[g].name_zh, "name_en": named[g].name_en,
+                    "members": list(named[g].members)} for g in wanted],
+        "data": [group_row(v) for v in rows], "count": len(rows),
+    }  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------- coverage
 
 
-def _year(period: str) -> int:
-    return int(period[:4])
-
-
 def coverage(session: Session) -> dict[str, Any]:
-    """Indicator × region × year: how many vintages are stored, and which indicators serve targets.
-
-    Regions are the Delta's provinces, then the Delta and the other region groups that have figures;
-    years run from the first to the last year with data, so an empty cell is a year with no figure.
-    """
-    rows = store.observations(session, vintage="all")
-    cells: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for o in rows:
-        cells[o.indicator][o.region][_year(o.period)] += 1
-    years = sorted({_year(o.period) for o in rows})
-    years = list(range(years[0], years[-1] + 1)) if years else []
-    regions = [{"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "kind": "province"}
-               for r in regions_store.list_regions(session, level="province")]  # fmt: skip
-    reported = {o.region for o in rows}
-    groups = [g for g in regions_store.list_groups(session) if g.code in reported or g.code == "yrd"]
-    groups.sort(key=lambda g: g.code != "yrd")  # the Delta as a whole first, then the smaller groups
-    regions += [{"code": g.code, "name_zh": g.name_zh, "name_en": g.name_en, "kind": "group"} for g in groups]
-    known = {r["code"] for r in regions}
-    if reported - known:  # cities and counties with figures of their own
-        everywhere = {r.code: r for r in regions_store.list_regions(session)}
-        regions += [{"code": c, "name_zh": everywhere[c].name_zh if c in everywhere else c,
-                     "name_en": everywhere[c].name_en if c in everywhere else c, "kind": "other"}
-                    for c in sorted(reported - known)]  # fmt: skip
-    targets = targets_by_indicator(session)
-    out = []
-    for ind in store.list_indicators(session):
-        by_region = cells.get(ind.code, {})
-        out.append({
-            "code": ind.code, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
-            "targets": [t["id"] for t in targets.get(ind.code, [])],
-            "vintages": sum(n for per in by_region.values() for n in per.values()),
-            "cells": {r: {str(y): n for y, n in sorted(per.items())} for r, per in sorted(by_region.items())},
-        })  # fmt: skip
-    served = [i for i in out if i["targets"]]
-    summary = {
-        "indicators": len(out),
-        "with_data": sum(1 for i in out if i["vintages"]),
-        "target_indicators": len(served),
-        "target_indicators_with_data": sum(1 for i in served if i["vintages"]),
-        "targets": sum(len(i["targets"]) for i in served),
-        "vintages": len(rows),
-    }
-    return {"years": years, "regions": regions, "indicators": out, "summary": summary}
+    """`yrd.stats.coverage.coverage` with the Outline's targets marked (the page and its twin share it)."""
+    targets = {code: [t["id"] for t in ts] for code, ts in targets_by_indicator(session).items()}
+    return stats_coverage.coverage(session, targets)
 
 
 @router.get("/statistics/coverage", summary="Data coverage: vintages per indicator × region × year")
 def coverage_route(session: SessionDep) -> dict[str, Any]:
+    """Per indicator: ``cells`` (region → year → vintages), ``missing`` (region → years without a
+    figure, for regions with some) and ``without_data`` (regions with none)."""
     return coverage(session)
 
 

@@ -1,9 +1,12 @@
 """The pages of the Statistics capability: the indicators, one indicator with its chart, a region's
 figures, and the data coverage.
 
-Each route reads through the library (`yrd.stats.store`, `yrd.regions.store`) and the statistics API's
-helpers (`api_stats.targets_by_indicator`, `api_stats.coverage`, so a page and its JSON twin cannot
-disagree), turns the result into plain values and renders a template with `yrd.web.pages.render`.
+Each route reads through the library (`yrd.stats.store`, `yrd.stats.aggregate` for group values,
+`yrd.stats.coverage`, `yrd.regions.store`) and the statistics API's helpers
+(`api_stats.targets_by_indicator`, `api_stats.coverage`, `api_stats.as_of_parameter`, so a page and
+its JSON twin cannot disagree), turns the result into plain values and renders a template with
+`yrd.web.pages.render`. The indicator and region pages take ``?as_of=`` (figures as published by a
+date); groups without a reported figure show the value computed from their members, marked.
 Every link comes from `yrd.web.urls_stats` (or `urls`, `urls_extract`). The indicator chart is SVG
 drawn here on the server — no script, no chart library — from the same series as the twin.
 Labels people read (statuses, directions, rules) are gettext messages in ``templates/_stats.html``.
@@ -28,9 +31,12 @@ from yrd.documents.load import DEFAULT_PLAN
 from yrd.errors import NotFoundError
 from yrd.regions import store as regions_store
 from yrd.stats import store
+from yrd.stats.aggregate import GroupValue, group_rows, region_rows, standard_groups
+from yrd.stats.coverage import indicator_counts
 from yrd.stats.model import Indicator, Observation
+from yrd.stats.registry import load_registry
 from yrd.web import urls, urls_extract, urls_stats
-from yrd.web.api_stats import coverage, indicator_counts, targets_by_indicator
+from yrd.web.api_stats import as_of_parameter, coverage, targets_by_indicator
 from yrd.web.deps import SessionDep
 from yrd.web.pages import Doc, render, ui_lang
 
@@ -196,8 +202,22 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return ticks
 
 
+@dataclass(frozen=True)
+class Point:
+    """One value on the chart: a stored figure, or a group's value computed from its members."""
+
+    period: str
+    value: float
+    status: str | None = None
+    computed: bool = False
+
+
+def _points(obs: list[Observation]) -> list[Point]:
+    return [Point(o.period, o.value, o.status) for o in obs]
+
+
 def build_chart(
-    unit: str, series: dict[str, list[Observation]], targets: list[dict[str, Any]], names: _Names
+    unit: str, series: dict[str, list[Point]], targets: list[dict[str, Any]], names: _Names
 ) -> Chart | None:
     """Every region's series against the targets' lines; None when there is nothing to draw."""
     points = [(r, o) for r, obs in series.items() for o in obs]
@@ -232,7 +252,7 @@ def build_chart(
         obs = sorted(series[region], key=lambda o: _x(o.period))
         dots = [
             {"x": px(_x(o.period)), "y": py(o.value), "period": o.period, "value": fmt_value(o.value),
-             "status": o.status, "secondary": o.status == "secondary",
+             "status": o.status, "secondary": o.status == "secondary", "computed": o.computed,
              "anchor": urls_stats.value_anchor(region, o.period)}
             for o in obs
         ]  # fmt: skip
@@ -241,7 +261,8 @@ def build_chart(
                 "region": region,
                 "name": names.name(region),
                 "colour": COLOURS.get(region) or next(spare),
-                "group": region in COLOURS and not region.isdigit(),
+                "group": not region.isdigit(),
+                "computed": any(d["computed"] for d in dots),
                 "path": " ".join(f"{d['x']},{d['y']}" for d in dots),
                 "dots": dots,
             }
@@ -258,6 +279,77 @@ def build_chart(
             }
         )
     return c
+
+
+# ---------------------------------------------------------------------------------------------- as of
+
+
+def _as_of_view(as_of: str | None, every: list[Observation], current_href: str) -> dict[str, Any]:
+    """The "as published on" form: the date asked for, the last day it covers, a link back to the
+    current figures, and the years in which this page's figures were published, as suggestions."""
+    years = {(o.published or o.recorded_at)[:4] for o in every}
+    return {
+        "value": as_of or "",
+        "end": store.parse_as_of(as_of).isoformat() if as_of else None,
+        "current_href": current_href,
+        "years": sorted(years, reverse=True),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- groups
+
+MAX_NAMES = 6  # missing members named in a note before "and N more"
+
+
+def _missing_names(missing: list[str], indicator: str, names: _Names) -> dict[str, Any]:
+    """Missing inputs (``indicator@region``) by region name, naming the indicator when it is another."""
+    shown = []
+    for item in missing:
+        code, _, region = item.partition("@")
+        shown.append(names.name(region) + ("" if code == indicator else f" ({code})"))
+    return {"names": shown[:MAX_NAMES], "more": max(0, len(shown) - MAX_NAMES)}
+
+
+def _group_value_row(v: GroupValue, names: _Names) -> dict[str, Any]:
+    """A computed group value (or a gap: members' figures missing) as a row of the values table."""
+    return {
+        "kind": v.kind,
+        "period": v.period,
+        "anchor": urls_stats.value_anchor(v.region, v.period),
+        "value": fmt_value(v.value),
+        "rule": v.method,
+        "used": len(v.members_used),
+        "total": len(v.members),
+        "missing": _missing_names(v.missing, v.indicator, names),
+    }
+
+
+@dataclass
+class GroupTable:
+    """A group's rows in an indicator's table and its points on the chart, or why it has none."""
+
+    rows: list[dict[str, Any]]
+    points: list[Point]
+    never: list[str]  # members with no figures in any period, when the group has no value at all
+
+
+def _group_table(values: list[GroupValue], reported: dict[str, dict[str, Any]], names: _Names) -> GroupTable:
+    """Reported values as the stored rows; computed ones marked; gaps only where the group has values."""
+    rows, points = [], []
+    has_value = any(v.value is not None for v in values)
+    for v in values:
+        if v.kind == "reported" and v.period in reported:
+            rows.append(reported[v.period])
+            points.append(Point(v.period, v.value, v.status))  # type: ignore[arg-type]
+        elif v.kind == "computed":
+            rows.append(_group_value_row(v, names))
+            points.append(Point(v.period, v.value, None, computed=True))  # type: ignore[arg-type]
+        elif has_value and v.members_used:
+            rows.append(_group_value_row(v, names))
+    used = {m for v in values for m in v.members_used}
+    members = values[0].members if values else []
+    never = [] if has_value else [names.name(m) for m in members if m not in used]
+    return GroupTable(rows, points, never)
 
 
 # ---------------------------------------------------------------------------------------------- pages
@@ -300,62 +392,114 @@ def indicators_page(request: Request, session: SessionDep) -> HTMLResponse:
     )
 
 
-@router.get("/indicators/{code}", response_class=HTMLResponse)
-def indicator_page(request: Request, code: str, session: SessionDep) -> HTMLResponse:
-    """One indicator: what it measures, the targets it serves, a chart of every region's series
-    against the target line, the values with their status and earlier vintages, sources, downloads."""
-    ui = ui_lang(request)
-    ind = _get_indicator(session, code)
-    names = _Names(session, ui)
-    doc = _doc(session)
-    targets = [_target_view(t, doc, ui) for t in targets_by_indicator(session).get(code, [])]
-    current = store.series(session, code)
-    every = store.observations(session, indicator=code, vintage="all")
-    earlier: dict[tuple[str, str], list[Observation]] = {}
-    for o in every:
-        if not o.current:
-            earlier.setdefault((o.region, o.period), []).append(o)
-    regions = []
-    for region in sorted(current, key=names.order):
-        rows = []
-        for o in current[region]:
-            before = sorted(earlier.get((region, o.period), []), key=lambda v: -v.vintage)
-            rows.append(
-                {
-                    "o": o,
-                    "anchor": urls_stats.value_anchor(region, o.period),
-                    "value": fmt_value(o.value),
-                    "source": source_parts(o.source),
-                    "earlier": [
-                        {"o": v, "value": fmt_value(v.value), "source": source_parts(v.source)}
-                        for v in before
-                    ],
-                    "tooltip": "; ".join(f"v{v.vintage}: {fmt_value(v.value)}" for v in before),
-                }
-            )
-        regions.append(
-            {
-                "code": region,
-                "name": names.name(region),
-                "href": urls_stats.region_page(region) if region in names else None,
-                "colour": COLOURS.get(region, ""),
-                "rows": rows,
-            }
-        )
+Known = set[tuple[str, str, int]] | None  # (region, period, vintage) published by the as-of date
+
+
+def _known(session: Session, code: str, as_of: str | None) -> Known:
+    """The vintages of an indicator published by ``as_of``; None (all) without one."""
+    if not as_of:
+        return None
+    rows = store.observations(session, indicator=code, vintage="all", as_of=as_of)
+    return {(o.region, o.period, o.vintage) for o in rows}
+
+
+def _reported_rows(
+    shown: list[Observation], vintages: dict[tuple[str, str], list[Observation]], region: str, known: Known
+) -> dict[str, dict[str, Any]]:
+    """A region's stored values as table rows by period: the vintage shown, with the earlier ones and,
+    when reading as of a date, the later ones (revisions published after it)."""
+    rows = {}
+    for o in shown:
+        others = vintages.get((region, o.period), [])
+        before = sorted((v for v in others if v.vintage < o.vintage), key=lambda v: -v.vintage)
+        after = sorted((v for v in others if v.vintage > o.vintage), key=lambda v: v.vintage)
+        rows[o.period] = {
+            "kind": "reported",
+            "o": o,
+            "period": o.period,
+            "anchor": urls_stats.value_anchor(region, o.period),
+            "value": fmt_value(o.value),
+            "source": source_parts(o.source),
+            "earlier": [
+                {"o": v, "value": fmt_value(v.value), "source": source_parts(v.source)} for v in before
+            ],
+            "later": [{"o": v, "value": fmt_value(v.value)} for v in after],
+            "tooltip": "; ".join(f"v{v.vintage}: {fmt_value(v.value)}" for v in before),
+        }
+    return rows
+
+
+def _sources(every: list[Observation]) -> list[dict[str, Any]]:
     sources: dict[str, dict[str, Any]] = {}
     for o in every:
         s = sources.setdefault(o.source, {"source": source_parts(o.source), "count": 0, "statuses": set()})
         s["count"] += 1
         s["statuses"].add(o.status)
-    formats = [
-        {
-            "fmt": f,
-            "label": label,
-            "href": urls_stats.indicator_download(f, code),
-            "all": urls_stats.indicator_download(f, code, vintage="all"),
-        }
-        for f, label in (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"), ("sdmx-csv", "SDMX-CSV"))
-    ]
+    return sorted(sources.values(), key=lambda s: -s["count"])
+
+
+def _indicator_tables(
+    ind: Indicator,
+    shown: dict[str, list[Observation]],
+    every: list[Observation],
+    by_group: dict[str, list[GroupValue]],
+    names: _Names,
+    as_of: str | None,
+    known: Known,
+) -> tuple[list[dict[str, Any]], dict[str, list[Point]], list[dict[str, Any]]]:
+    """The values table by region (groups with their computed values), the chart's series, and the
+    groups without any value, with the members that never have figures."""
+    regions, series, uncomputed = [], {}, []
+    vintages: dict[tuple[str, str], list[Observation]] = {}
+    for o in every:
+        vintages.setdefault((o.region, o.period), []).append(o)
+    for region in sorted(set(shown) | set(by_group), key=names.order):
+        reported = _reported_rows(shown.get(region, []), vintages, region, known)
+        if region in by_group:
+            table = _group_table(by_group[region], reported, names)
+            rows, points = table.rows, table.points
+            if not rows and ind.aggregation != "none":
+                uncomputed.append({"code": region, "name": names.name(region), "never": table.never})
+        else:
+            rows, points = list(reported.values()), _points(shown[region])
+        if points:
+            series[region] = points
+        if rows:
+            regions.append(
+                {
+                    "code": region,
+                    "name": names.name(region),
+                    "colour": COLOURS.get(region, ""),
+                    "href": urls_stats.region_page(region, as_of) if region in names else None,
+                    "rows": sorted(rows, key=lambda r: _x(r["period"])),
+                }
+            )
+    return regions, series, uncomputed
+
+
+@router.get("/indicators/{code}", response_class=HTMLResponse)
+def indicator_page(
+    request: Request, code: str, session: SessionDep, as_of: str | None = None
+) -> HTMLResponse:
+    """One indicator: what it measures, the targets it serves, a chart of every region's series and
+    the groups' values against the target line, the values with their status and vintages, sources,
+    downloads; with ``as_of``, everything as published by that date."""
+    ui = ui_lang(request)
+    ind = _get_indicator(session, code)
+    as_of = as_of_parameter(as_of)
+    names = _Names(session, ui)
+    doc = _doc(session)
+    targets = [_target_view(t, doc, ui) for t in targets_by_indicator(session).get(code, [])]
+    shown = store.series(session, code, as_of=as_of)
+    every = store.observations(session, indicator=code, vintage="all")
+    # group values need the registry's rule: an indicator only an admin added has none
+    groups = standard_groups(session) if code in load_registry() else []
+    by_group: dict[str, list[GroupValue]] = {g: [] for g in groups}
+    for v in group_rows(session, code, groups, as_of=as_of):
+        by_group[v.region].append(v)
+    known = _known(session, code, as_of)
+    regions, series, uncomputed = _indicator_tables(ind, shown, every, by_group, names, as_of, known)
+    n_shown = sum(len(v) for v in shown.values())
     context = {
         "ind": ind,
         "name": _indicator_name(ind, ui),
@@ -363,14 +507,26 @@ def indicator_page(request: Request, code: str, session: SessionDep) -> HTMLResp
         "definition": (ind.definition_zh if ui == "zh" else ind.definition_en) or ind.definition_zh,
         "definition_lang": ui if (ind.definition_zh if ui == "zh" else ind.definition_en) else "zh",
         "targets": targets,
-        "chart": build_chart(ind.unit, current, targets, names),
+        "chart": build_chart(ind.unit, series, targets, names),
         "regions": regions,
-        "n_values": sum(len(r["rows"]) for r in regions),
+        "uncomputed": uncomputed,
+        "n_values": n_shown,
+        "n_computed": sum(1 for g in regions for r in g["rows"] if r["kind"] == "computed"),
         "n_vintages": len(every),
         "n_secondary": sum(1 for o in every if o.status == "secondary"),
-        "sources": sorted(sources.values(), key=lambda s: -s["count"]),
-        "formats": formats,
-        "series_href": urls_stats.api_series(code),
+        "sources": _sources(every),
+        "formats": [
+            {
+                "fmt": f,
+                "label": label,
+                "href": urls_stats.indicator_download(f, code, as_of=as_of),
+                "all": urls_stats.indicator_download(f, code, vintage="all"),
+            }
+            for f, label in (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"), ("sdmx-csv", "SDMX-CSV"))
+        ],
+        "as_of": _as_of_view(as_of, every, urls_stats.indicator_page(code)),
+        "series_href": urls_stats.api_series(code, as_of=as_of, groups=",".join(groups)),
+        "groups_href": urls_stats.api_groups(code, as_of=as_of),
         "observations_href": urls_stats.api_observations(indicator=code, vintage="all"),
         "depends_on": [
             {"code": c, "href": urls_stats.indicator_page(c)}
@@ -381,63 +537,97 @@ def indicator_page(request: Request, code: str, session: SessionDep) -> HTMLResp
     return _stats_render(request, "indicator.html", context, urls_stats.api_indicator(code), "indicators")
 
 
+def _latest_reported(session: Session, code: str, as_of: str | None) -> dict[str, list[Observation]]:
+    """A region's shown figures per indicator, in period order (current, or as of a date)."""
+    out: dict[str, list[Observation]] = {}
+    for o in store.observations(session, region=code, as_of=as_of):
+        out.setdefault(o.indicator, []).append(o)
+    return out
+
+
+def _region_row(
+    values: list[GroupValue | Observation], vintages: int, code: str, ind: Indicator
+) -> dict[str, Any]:
+    """An indicator's latest value for a region or group, the periods with values (computed marked)."""
+    latest = max(values, key=lambda v: _x(v.period))
+    computed = isinstance(latest, GroupValue) and latest.kind == "computed"
+    return {
+        "period": latest.period,
+        "value": fmt_value(latest.value),
+        "unit": latest.unit,
+        "kind": "computed" if computed else "reported",
+        "status": latest.status,
+        "rule": latest.method if isinstance(latest, GroupValue) else None,
+        "used": len(latest.members_used) if isinstance(latest, GroupValue) else 0,
+        "total": len(latest.members) if isinstance(latest, GroupValue) else 0,
+        "value_href": urls_stats.indicator_page(ind.code)
+        + "#"
+        + urls_stats.value_anchor(code, latest.period),
+        "periods": [
+            {"period": v.period, "computed": isinstance(v, GroupValue) and v.kind == "computed"}
+            for v in sorted(values, key=lambda v: _x(v.period))
+        ],
+        "vintages": vintages,
+        "source": source_parts(latest.source),
+    }
+
+
 @router.get("/regions/{code}/statistics", response_class=HTMLResponse)
-def region_statistics_page(request: Request, code: str, session: SessionDep) -> HTMLResponse:
-    """All indicators of one region or region group: the latest value of each, and what is missing."""
+def region_statistics_page(
+    request: Request, code: str, session: SessionDep, as_of: str | None = None
+) -> HTMLResponse:
+    """All indicators of one region or region group: the latest value of each (for a group, computed
+    from its members where none is reported, marked), and what is missing; ``as_of`` as for indicators."""
     ui = ui_lang(request)
     names = _Names(session, ui)
     if code not in names:
         raise NotFoundError(f"no region or region group {code!r}")
-    latest: dict[str, Observation] = {}
-    periods: dict[str, set[str]] = {}
+    as_of = as_of_parameter(as_of)
+    is_group = not code.isdigit()
+    every = store.observations(session, region=code, vintage="all")
+    shown = _latest_reported(session, code, as_of)
     vintages: dict[str, int] = {}
-    for o in store.observations(session, region=code, vintage="all"):
+    for o in store.observations(session, region=code, vintage="all", as_of=as_of):
         vintages[o.indicator] = vintages.get(o.indicator, 0) + 1
-        if o.current:
-            periods.setdefault(o.indicator, set()).add(o.period)
-            if o.indicator not in latest or o.period > latest[o.indicator].period:
-                latest[o.indicator] = o
+    group_values = region_rows(session, code, as_of=as_of) if is_group else {}
     targets = targets_by_indicator(session)
     rows, missing = [], []
     for ind in store.list_indicators(session):
         entry = {
             "ind": ind,
             "name": _indicator_name(ind, ui),
-            "href": urls_stats.indicator_page(ind.code),
+            "href": urls_stats.indicator_page(ind.code, as_of),
             "targets": len(targets.get(ind.code, [])),
         }
-        o = latest.get(ind.code)
-        if o is None:
+        values: list[GroupValue | Observation] = list(shown.get(ind.code, []))
+        if is_group:
+            values = [v for v in group_values.get(ind.code, []) if v.value is not None] or values
+        if not values:
             missing.append(entry)
             continue
-        entry |= {
-            "o": o,
-            "value": fmt_value(o.value),
-            "value_href": urls_stats.indicator_page(ind.code) + "#" + urls_stats.value_anchor(code, o.period),
-            "periods": sorted(periods[ind.code]),
-            "vintages": vintages[ind.code],
-            "source": source_parts(o.source),
-        }
-        rows.append(entry)
+        rows.append(entry | _region_row(values, vintages.get(ind.code, 0), code, ind))
     with_data = {o.region for o in store.observations(session)}
     context = {
         "code": code,
+        "is_group": is_group,
         "region_name": names.name(code),
         "region_other": names.name(code, _other(ui)),
         "rows": rows,
+        "n_computed": sum(1 for r in rows for p in r["periods"] if p["computed"]),
         "missing": missing,
         "switch": [
-            {"code": c, "name": names.name(c), "href": urls_stats.region_page(c), "current": c == code}
-            for c in sorted(with_data | {code}, key=names.order)
+            {"code": c, "name": names.name(c), "href": urls_stats.region_page(c, as_of), "current": c == code}
+            for c in sorted(with_data | {code} | set(standard_groups(session)[:3]), key=names.order)
             if c in names
         ],
         "downloads": [
-            {"label": label, "href": urls_stats.download(f, region=code)}
+            {"label": label, "href": urls_stats.download(f, region=code, as_of=as_of)}
             for f, label in (("csv", "CSV"), ("xlsx", "Excel"), ("sdmx-csv", "SDMX-CSV"))
         ],
+        "as_of": _as_of_view(as_of, every, urls_stats.region_page(code)),
     }
     return _stats_render(
-        request, "region_stats.html", context, urls_stats.api_observations(region=code), "region"
+        request, "region_stats.html", context, urls_stats.api_observations(region=code, as_of=as_of), "region"
     )
 
 

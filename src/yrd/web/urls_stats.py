@@ -7,6 +7,8 @@ Example:
     '/api/indicators/gdp/observations.sdmx.csv'
     >>> download("csv", region="310000")
     '/api/observations.csv?region=310000'
+    >>> api_groups("gdp", groups="yrd,central-area")
+    '/api/indicators/gdp/groups?groups=yrd%2Ccentral-area'
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ def indicators_page() -> str:
     return "/indicators"
 
 
-def indicator_page(code: str) -> str:
-    return f"/indicators/{quote(code)}"
+def indicator_page(code: str, as_of: str | None = None) -> str:
+    """One indicator; with ``as_of``, its figures as published by that date."""
+    return f"/indicators/{quote(code)}" + _query(as_of=as_of)
 
 
 def value_anchor(region: str, period: str) -> str:
@@ -35,9 +38,9 @@ def value_anchor(region: str, period: str) -> str:
     return f"v-{quote(region, safe='')}-{quote(period, safe='')}"
 
 
-def region_page(code: str) -> str:
-    """All indicators of one region (or region group)."""
-    return f"/regions/{quote(code)}/statistics"
+def region_page(code: str, as_of: str | None = None) -> str:
+    """All indicators of one region (or region group); with ``as_of``, as published by that date."""
+    return f"/regions/{quote(code)}/statistics" + _query(as_of=as_of)
 
 
 def coverage_page() -> str:
@@ -52,8 +55,14 @@ def api_indicator(code: str) -> str:
     return f"/api/indicators/{quote(code)}"
 
 
-def api_series(code: str) -> str:
-    return f"/api/indicators/{quote(code)}/series"
+def api_series(code: str, **params: str | None) -> str:
+    """Chart series (filters: region, group, as_of; ``groups``: group series with computed points)."""
+    return f"/api/indicators/{quote(code)}/series" + _query(**params)
+
+
+def api_groups(code: str, **params: str | None) -> str:
+    """Group values, reported or computed (filters: period, as_of, groups)."""
+    return f"/api/indicators/{quote(code)}/groups" + _query(**params)
 
 
 def api_observations(**params: str | None) -> str:
