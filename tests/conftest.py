@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,30 @@ def outline(seeds: Path) -> Plan:
     plan.id, plan.date = "yrd-outline-2019", "2019-12-01"
     plan.issuer = {"zh": "中共中央、国务院"}
     return plan
+
+
+@pytest.fixture(scope="session")
+def default_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the embedded default prepared once (Outline, regions, extraction,
+    statistics) — what `yrd serve` starts with. Copy it (`default_db`); never write to it."""
+    from yrd.bootstrap import prepare_default
+
+    path = tmp_path_factory.mktemp("default") / "default.sqlite"
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    prepare_default(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def default_db(default_sqlite: Path, tmp_path: Path) -> Iterator[Database]:
+    """A private copy of the prepared embedded default (SQLite), for read-mostly API and CLI tests."""
+    copy = tmp_path / "default.sqlite"
+    shutil.copyfile(default_sqlite, copy)
+    database = Database(f"sqlite:///{copy}")
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,7 @@ from yrd.extract.model import Target
 from yrd.extract.pipeline import list_records, record_id
 from yrd.regions.store import get_group, get_region
 from yrd.stats import store
-from yrd.stats.aggregate import group_value
+from yrd.stats.aggregate import group_rows
 from yrd.stats.model import Indicator
 from yrd.stats.registry import Registry, link_targets, load_registry
 
@@ -156,20 +156,25 @@ def _annual(
     """A region's annual values: reported ones, or for a group computed from its members."""
     series = store.series(session, code, [region], as_of=as_of).get(region, [])
     reported = {int(o.period): o.value for o in series if _YEAR.match(o.period)}
-    if region in PROVINCES:
-        return reported, False, []
+    if region in PROVINCES or _is_region(session, region):
+        return reported, False, []  # a region reports its own figures; only groups are computed
     missing: list[str] = []
     computed: dict[int, float] = {}
-    members = list(get_group(session, region).members)
-    member_years = {int(o.period) for o in store.observations(session, region=members, as_of=as_of)
-                    if _YEAR.match(o.period)}  # fmt: skip
-    for year in sorted(member_years - set(reported)):
-        gv = group_value(session, code, region, str(year), as_of=as_of)
-        if gv.value is not None and math.isfinite(gv.value):
-            computed[year] = gv.value
-        elif year == max(member_years):
-            missing = sorted({m.partition("@")[2] for m in gv.missing})
+    rows = [g for g in group_rows(session, code, [region], as_of=as_of) if _YEAR.match(g.period)]
+    for gv in rows:
+        if gv.kind == "computed" and gv.value is not None and math.isfinite(gv.value):
+            computed[int(gv.period)] = gv.value
+    if rows and rows[-1].value is None:
+        missing = rows[-1].members_missing  # what keeps the latest period from having a value
     return {**computed, **reported}, bool(computed), missing
+
+
+def _is_region(session: Session, code: str) -> bool:
+    try:
+        get_region(session, code)
+    except NotFoundError:
+        return False
+    return True
 
 
 def _names(session: Session, code: str) -> tuple[str, str]:
@@ -177,7 +182,12 @@ def _names(session: Session, code: str) -> tuple[str, str]:
     try:
         r = get_region(session, code)
     except NotFoundError:
-        g = get_group(session, code)
+        try:
+            g = get_group(session, code)
+        except NotFoundError:
+            raise NotFoundError(
+                f"no region or region group {code!r} (see `yrd regions`, `yrd groups`)"
+            ) from None
         return g.name_zh, g.name_en
     return r.name_zh, r.name_en
 
@@ -244,8 +254,11 @@ def _evaluate_region(
             )
         except InputError as exc:
             note = str(exc)
-    ev = evidence(len(years), (years[-1] - years[0]) if years else 0, (period - years[-1]) if years else 99,
-                  agreement=comparison.agreement)  # fmt: skip
+    if years:
+        ev = evidence(len(years), years[-1] - years[0], period - years[-1], agreement=comparison.agreement)
+        grade, reasons = ev.grade, list(ev.reasons)
+    else:
+        grade, reasons = "weak", ["no observations"]
     projection = {m: _finite(project(arr, yrs, m).value[0]) if years else None for m in MILESTONES}
     model = project(arr, yrs, MILESTONES[0]).models()[0] if years else "none"
     reach_outcome, reach_year = "insufficient_data", None
@@ -268,12 +281,12 @@ def _evaluate_region(
                    "metric_name": v.metric_name, "observed_rate": _finite(v.observed_rate),
                    "required_rate": _finite(v.required_rate), "reason": v.reason, "explain": v.explain()}
                   for v in verdicts],
-        evidence=ev.grade, evidence_reasons=list(ev.reasons), projection=projection, projection_model=model,
+        evidence=grade, evidence_reasons=reasons, projection=projection, projection_model=model,
         reach_outcome=reach_outcome, reach_year=reach_year, planned=planned, missing_members=missing,
     )  # fmt: skip
 
 
-def _worst_first(
+def worst_bound(
     series: Sequence[dict[int, float]], direction: Direction, value: float | None
 ) -> float | None:
     """The progress score's worst bound: the worst first value of any region (see the module doc)."""
@@ -305,7 +318,7 @@ def assess(
     """Evaluate the plan's targets as of ``period`` (default: the latest year with any data).
 
     Raises:
-        InputError: an unknown method, target id or region.
+        InputError: an unknown method. NotFoundError: an unknown plan, target id or region.
     """
     registry = registry or load_registry()
     chosen = list(methods) if methods else list(RULES)
@@ -326,8 +339,10 @@ def assess(
         known = {record_id(r) for r in records}
         missing = sorted(wanted - known)
         if missing:
-            raise InputError(f"no target {missing[0]!r} in plan {plan!r} (see `yrd targets`)")
+            raise NotFoundError(f"no target {missing[0]!r} in plan {plan!r} (see `yrd targets`)")
         records = [r for r in records if record_id(r) in wanted]
+    for code in regions or ():
+        _names(session, code)  # an unknown region fails before any work, whatever the targets
     if period is None:
         period = _latest_year(session, sorted(set(links.values())))
     out: list[TargetResult] = []
@@ -341,7 +356,7 @@ def assess(
         series = {r: _annual(session, code, r, as_of) for r in codes}
         direction = _direction(ind, target)
         value = _target_value(target, ind, registry)
-        bound = _worst_first([s[0] for s in series.values()], direction, value)
+        bound = worst_bound([s[0] for s in series.values()], direction, value)
         results = [_evaluate_region(session, target, ind, r, series[r], value, bound, period, chosen, head)
                    for r in codes]  # fmt: skip
         out.append(TargetResult(

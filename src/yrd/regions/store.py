@@ -154,7 +154,10 @@ def list_regions(session: Session, level: str | None = None, group: str | None =
         NotFoundError: no such group.
     """
     if is_seeded(session):
-        regions = [_region(r) for r in session.scalars(select(RegionRow).order_by(RegionRow.code))]
+        q = select(RegionRow).order_by(RegionRow.code)
+        if level is not None and group is None:  # a group's counties are found through their cities
+            q = q.where(RegionRow.level == level)
+        regions = [_region(r) for r in session.scalars(q)]
     else:
         regions = list(load_gazetteer().regions)
     if group is not None:
