@@ -7,6 +7,7 @@ the browser tests read the seeds at run time.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,14 +76,12 @@ def english_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def extracted_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def extracted_db(tmp_path_factory: pytest.TempPathFactory, default_sqlite: Path) -> Iterator[Database]:
     """The embedded default as `yrd serve` prepares it: the Outline, the regions, the extracted records.
     Shared by the page and browser tests of the extraction pages."""
-    from yrd.bootstrap import prepare_default
-
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('web-extract') / 'yrd.sqlite'}")
-    database.migrate()
-    prepare_default(database)
+    path = tmp_path_factory.mktemp("web-extract") / "yrd.sqlite"
+    shutil.copyfile(default_sqlite, path)
+    database = Database(f"sqlite:///{path}")
     yield database
     database.dispose()
 
