@@ -19,8 +19,10 @@ from yrd.documents.load import LoadResult
 from yrd.documents.model import Unit
 from yrd.documents.search import search as run_search
 from yrd.errors import ConfigError, NotFoundError, YrdError
+from yrd.evaluate import cli as evaluate_cli
 from yrd.extract import cli as extract_cli
 from yrd.regions import cli as regions_cli
+from yrd.reports import cli as reports_cli
 from yrd.settings import Settings
 from yrd.stats import cli as stats_cli
 
@@ -243,6 +245,8 @@ def serve(
 extract_cli.register(app)
 regions_cli.register(app)
 stats_cli.register(app)
+evaluate_cli.register(app)
+reports_cli.register(app)
 
 
 def main() -> None:

@@ -8,12 +8,13 @@ web route, or file names beside a saved page), and without it the figure has non
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from yrd.reports.figures import FONT_FAMILY, inline_svg, render_figure
 from yrd.reports.labels import HTML_LANG, format_number, label
@@ -88,7 +89,9 @@ def _cell(cell: Cell, align: str, lang: str) -> dict[str, Any]:
     return out
 
 
-def _block(block: object, arr: Arrangement, figure_url: FigureUrl | None) -> dict[str, Any]:
+def _block(
+    block: object, arr: Arrangement, figure_url: FigureUrl | None, *, raster: bool = False
+) -> dict[str, Any]:
     lang = arr.lang
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "runs": _runs(block.content)}
@@ -109,21 +112,29 @@ def _block(block: object, arr: Arrangement, figure_url: FigureUrl | None) -> dic
         }
     if isinstance(block, Figure):
         caption = arr.caption(block)
-        svg = render_figure(block.spec, lang, "svg")
+        if raster:
+            png = base64.b64encode(render_figure(block.spec, lang, "png")).decode("ascii")
+            alt = escape(block.alt or caption)
+            picture = Markup(f'<img class="figure-img" alt="{alt}" src="data:image/png;base64,{png}">')
+        else:
+            svg = render_figure(block.spec, lang, "svg")
+            picture = Markup(inline_svg(svg, f"{block.id}-svg", block.alt or caption))
         downloads = [(f.upper(), figure_url(block.id, f)) for f in ("svg", "png")] if figure_url else []
         return {
             "kind": "figure",
             "id": block.id,
             "caption": caption,
             "source": arr.source(block),
-            "svg": Markup(inline_svg(svg, f"{block.id}-svg", block.alt or caption)),
+            "svg": picture,
             "downloads": downloads,
         }
     raise TypeError(f"no HTML for {type(block).__name__}")  # validate() lets no other type through
 
 
 def render_html(report: Report, *, figure_url: FigureUrl | None = None, for_print: bool = False) -> str:
-    """The whole report as an HTML document (``for_print`` leaves out the download links)."""
+    """The whole report as an HTML document. ``for_print`` (what the PDF typesets) leaves out the
+    download links and embeds the figures as 200 dpi PNG: WeasyPrint lays out a matplotlib SVG,
+    every glyph an outline, about as slowly as all the report's text (docs/benchmarks.md)."""
     arr = arrange(report)
     lang = arr.lang
     sections = [
@@ -132,7 +143,9 @@ def render_html(report: Report, *, figure_url: FigureUrl | None = None, for_prin
             "heading": p.heading,
             "level": p.level,
             "annex": p.annex,
-            "blocks": [_block(b, arr, None if for_print else figure_url) for b in p.section.blocks],
+            "blocks": [
+                _block(b, arr, None if for_print else figure_url, raster=for_print) for b in p.section.blocks
+            ],
         }
         for p in arr.sections
     ]

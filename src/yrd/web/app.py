@@ -58,13 +58,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     from yrd.web import (
         api,
+        api_evaluate,
         api_extract,
         api_observations,
         api_regions,
         api_stats,
         pages,
+        pages_evaluate,
         pages_extract,
         pages_regions,
+        pages_report,
         pages_stats,
     )
 
@@ -73,9 +76,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_regions.router)
     app.include_router(api_stats.router)
     app.include_router(api_observations.router)
+    app.include_router(api_evaluate.router)
     app.include_router(pages_regions.router)
     app.include_router(pages_extract.router)
     app.include_router(pages_stats.router)
+    app.include_router(pages_evaluate.router)
+    app.include_router(pages_report.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

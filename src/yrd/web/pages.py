@@ -27,7 +27,7 @@ from yrd.documents.search import search as run_search
 from yrd.errors import InputError, NotFoundError
 from yrd.extract.pipeline import record_counts
 from yrd.regions import store as regions_store
-from yrd.web import i18n, records, urls, urls_extract, urls_regions
+from yrd.web import i18n, records, urls, urls_evaluate, urls_extract, urls_regions, urls_stats
 from yrd.web.deps import SessionDep
 
 router = APIRouter(include_in_schema=False)
@@ -162,6 +162,28 @@ def _set_cookie(response: HTMLResponse, name: str, value: str) -> None:
     response.set_cookie(name, value, max_age=COOKIE_MAX_AGE, path="/", samesite="lax")
 
 
+def site_nav(path: str) -> list[dict[str, Any]]:
+    """The header's links; ``current`` is the value of ``aria-current`` ("page" on the page itself,
+    "true" inside its section) or None."""
+
+    def here(href: str, inside: bool) -> str | None:
+        return "page" if path == href else ("true" if inside else None)
+
+    stats = path.startswith(("/indicators", "/statistics/")) or path.endswith("/statistics")
+    evaluation = path.startswith(("/evaluation", "/methods", "/disparity/", "/index-composite"))
+    return [
+        {"name": N_("Regions"), "href": urls_regions.regions_page(),
+         "current": here(urls_regions.regions_page(), False)},
+        {"name": N_("Indicators"), "href": urls_stats.indicators_page(),
+         "current": here(urls_stats.indicators_page(), stats)},
+        {"name": N_("Evaluation"), "href": urls_evaluate.dashboard(),
+         "current": here(urls_evaluate.dashboard(), evaluation)},
+        {"name": N_("Map"), "href": urls_evaluate.map_page(),
+         "current": here(urls_evaluate.map_page(), False)},
+        {"name": N_("Report"), "href": "/report", "current": here("/report", False)},
+    ]  # fmt: skip
+
+
 def render(
     request: Request,
     template: str,
@@ -192,13 +214,7 @@ def render(
         ],
         "json_href": json_href,
         "urls": urls,
-        "site_nav": [
-            {
-                "name": N_("Regions"),
-                "href": urls_regions.regions_page(),
-                "current": request.url.path == urls_regions.regions_page(),
-            },
-        ],
+        "site_nav": site_nav(request.url.path),
         "version": __version__,
         "header_q": "",
         **context,
