@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     # Pages of Chinese text and map data compress about 5:1; small answers are sent as they are.
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Level 6 (zlib's default) rather than Starlette's 9: nearly the same size for a fraction of the
+    # CPU on answers made per request (docs/benchmarks.md, statistics).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
 
     from yrd.web import (
         api,
