@@ -1,4 +1,4 @@
-/* The map view: a choropleth drawn offline from the shipped boundaries (the projection of map.js:
+/* The map view: a choropleth drawn offline from the shipped boundaries (projected by geo.js:
    equirectangular over the Delta's box, x scaled by the cosine of the middle latitude), coloured from
    /map/data, which holds every year, so the year slider repaints without a request. Changing what is
    shown or the level submits the form (the page works without this script, less the map). */
@@ -6,7 +6,6 @@
   "use strict";
   var fig = document.getElementById("ev-map");
   if (!fig || !window.fetch) return;
-  var NS = "http://www.w3.org/2000/svg";
   var W = 800;
   var canvas = fig.querySelector(".map-canvas");
   var tip = fig.querySelector(".map-tip");
@@ -18,36 +17,10 @@
   var noData = fig.dataset.noData || "no data";
   var proj = null, svg = null, data = null;
 
-  function el(name, attrs) {
-    var node = document.createElementNS(NS, name);
-    for (var k in attrs) node.setAttribute(k, attrs[k]);
-    return node;
-  }
-  function rings(geometry, fn) {
-    var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-    polys.forEach(function (rs) { rs.forEach(fn); });
-  }
-  function projection(fc) {
-    var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-    fc.features.forEach(function (f) {
-      rings(f.geometry, function (ring) {
-        ring.forEach(function (p) {
-          if (p[0] < w) w = p[0]; if (p[0] > e) e = p[0];
-          if (p[1] < s) s = p[1]; if (p[1] > n) n = p[1];
-        });
-      });
-    });
-    var k = Math.cos(((s + n) / 2) * Math.PI / 180);
-    var scale = W / ((e - w) * k);
-    return { h: Math.ceil((n - s) * scale), xy: function (p) {
-      return ((p[0] - w) * k * scale).toFixed(1) + "," + ((n - p[1]) * scale).toFixed(1);
-    } };
-  }
-  function pathOf(geometry) {
-    var d = "";
-    rings(geometry, function (ring) { d += "M" + ring.map(proj.xy).join("L") + "Z"; });
-    return d;
-  }
+  var el = window.YrdGeo.el;
+  function projection(fc) { return window.YrdGeo.projection(fc, W); }
+  function pathOf(geometry) { return proj.path(geometry); }
+
   function layer(fc, cls) {
     var g = el("g", { "class": cls });
     fc.features.forEach(function (f) {

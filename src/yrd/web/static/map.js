@@ -6,7 +6,6 @@
   "use strict";
   var fig = document.getElementById("map");
   if (!fig || !window.fetch) return;
-  var NS = "http://www.w3.org/2000/svg";
   var W = 800;
   var canvas = fig.querySelector(".map-canvas");
   var tip = fig.querySelector(".map-tip");
@@ -19,40 +18,9 @@
   var counties = null;
   var current = "";
 
-  function el(name, attrs) {
-    var node = document.createElementNS(NS, name);
-    for (var k in attrs) node.setAttribute(k, attrs[k]);
-    return node;
-  }
-
-  function eachPoint(geometry, fn) {
-    var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-    polys.forEach(function (rings) { rings.forEach(function (ring) { ring.forEach(fn); }); });
-  }
-
-  function projection(fc) {
-    var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-    fc.features.forEach(function (f) {
-      eachPoint(f.geometry, function (p) {
-        if (p[0] < w) w = p[0]; if (p[0] > e) e = p[0];
-        if (p[1] < s) s = p[1]; if (p[1] > n) n = p[1];
-      });
-    });
-    var k = Math.cos(((s + n) / 2) * Math.PI / 180);
-    var scale = W / ((e - w) * k);
-    return { h: Math.ceil((n - s) * scale), xy: function (p) {
-      return ((p[0] - w) * k * scale).toFixed(1) + "," + ((n - p[1]) * scale).toFixed(1);
-    } };
-  }
-
-  function pathOf(geometry) {
-    var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-    var d = "";
-    polys.forEach(function (rings) {
-      rings.forEach(function (ring) { d += "M" + ring.map(proj.xy).join("L") + "Z"; });
-    });
-    return d;
-  }
+  var el = window.YrdGeo.el;
+  function projection(fc) { return window.YrdGeo.projection(fc, W); }
+  function pathOf(geometry) { return proj.path(geometry); }
 
   function layer(fc, cls, only) {
     var g = el("g", { "class": cls });
