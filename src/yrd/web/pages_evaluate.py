@@ -7,7 +7,7 @@ a template. An assessment of the whole plan takes seconds (group values are comp
 members), so the last few are kept per app, keyed by the request's choices and a fingerprint of the
 data (number and last id of the observations, last extraction run): an import or a new extraction
 is seen on the next request. The target chart is SVG drawn on the server like the indicator chart
-(`pages_stats`): observed series solid, the planned straight path dashed, the projection dotted.
+(`yrd.web.charts`): observed series solid, the planned straight path dashed, the projection dotted.
 Labels people read (statuses, methods, grades) are gettext messages in ``templates/_evaluate.html``.
 
 The router must be included before `pages.router`.
@@ -34,10 +34,11 @@ from yrd.evaluate.rules import DEFAULT_HEADLINE, RULES
 from yrd.evaluate.status import GOOD, STATUSES, Status
 from yrd.evaluate.targets import Assessment, RegionResult, TargetResult, assess, share_on_track
 from yrd.stats import store
-from yrd.web import urls, urls_evaluate, urls_stats
+from yrd.web import charts, urls, urls_evaluate, urls_stats
+from yrd.web.charts import COLOURS, SPARE_COLOURS, Chart, Frame, fmt_value
 from yrd.web.deps import SessionDep
 from yrd.web.pages import render, ui_lang, unit_name
-from yrd.web.pages_stats import COLOURS, SPARE_COLOURS, _doc, fmt_value, nice_ticks
+from yrd.web.pages_stats import plan_doc
 
 router = APIRouter(include_in_schema=False)
 
@@ -248,7 +249,7 @@ def dashboard_page(
     """Targets × regions: each cell the headline status (colour and mark), score and evidence."""
     ui = ui_lang(request)
     a = assessment(request, session, period, headline)
-    doc = _doc(session)
+    doc = plan_doc(session)
     sections, whole = _sections(a, ui, doc)
     for s in sections:
         s["rows"] = [target_view(t, a, ui, doc) for t in s["rows"]]
@@ -296,7 +297,7 @@ def target_page(
     t = next((x for x in a.targets if x.id == target_id), None)
     if t is None:
         raise NotFoundError(f"no evaluated target {target_id!r} in plan {a.plan!r}")
-    doc = _doc(session)
+    doc = plan_doc(session)
     view = target_view(t, a, ui, doc)
     regions = [region_view(t, r, ui, i) for i, r in enumerate(t.regions)]
     names = _province_names(a, ui)
@@ -377,10 +378,11 @@ def methods_page(request: Request) -> HTMLResponse:
 # ---------------------------------------------------------------------------------------------- chart
 
 
-def target_chart(t: TargetResult, regions: list[dict[str, Any]]) -> dict[str, Any] | None:
+def target_chart(t: TargetResult, regions: list[dict[str, Any]]) -> Chart | None:
     """The geometry of a target's chart (SVG viewBox units): per region the observed series, the
     planned straight path and the projection from the latest value to 2025 and 2035; the target as a
-    dashed line across the plot with a diamond at its year. None when there is nothing to draw."""
+    dashed line across the plot with a diamond at its year, and a "now" line at the latest figure.
+    None when there is nothing to draw."""
     xs: list[float] = []
     ys: list[float] = []
     for r in regions:
@@ -396,75 +398,32 @@ def target_chart(t: TargetResult, regions: list[dict[str, Any]]) -> dict[str, An
     ys += target_values
     if t.target_year:
         xs.append(float(t.target_year))
-    x_lo, x_hi = min(xs), max(xs)
-    if x_hi - x_lo < 2:
-        x_lo, x_hi = x_lo - 1, x_hi + 1
-    y_ticks = nice_ticks(min(ys), max(ys))
-    y_lo, y_hi = y_ticks[0], y_ticks[-1]
-    if y_hi == y_lo:
-        y_hi = y_lo + 1
-    width, height, left, right, top, bottom = 720, 380, 70, 24, 30, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def px(x: float) -> float:
-        return round(left + (x - x_lo) / (x_hi - x_lo) * plot_w, 1)
-
-    def py(y: float) -> float:
-        return round(top + (y_hi - y) / (y_hi - y_lo) * plot_h, 1)
-
-    def path(pairs: list[tuple[int, float]]) -> str:
-        return " ".join(f"{px(float(y))},{py(float(v))}" for y, v in pairs)
-
-    step = 1 if x_hi - x_lo <= 12 else 2
-    series = []
-    for r in regions:
-        if not (r["points"] or r["planned"]):
-            continue
+    frame = Frame.fit(xs, ys, height=380)
+    latest = [y for r in regions for y, _v in r["points"]]
+    c = frame.chart(t.unit, now=float(max(latest)) if latest else None)
+    for r in drawn:
+        anchor = urls_evaluate.region_anchor(r["region"])
         proj: list[tuple[int, float]] = []
         if r["points"] and r["projection_points"]:
             last_year, last_value = r["points"][-1]
             proj = [(last_year, last_value)] + [(y, v) for y, v in r["projection_points"] if y > last_year]
-        series.append(
-            {
-                "region": r["region"],
-                "name": r["name"],
-                "colour": r["colour"],
-                "shape": r["shape"],
-                "group": r["group"],
-                "observed": path(r["points"]),
-                "dots": [
-                    {"x": px(float(y)), "y": py(v), "year": y, "value": fmt_value(v)} for y, v in r["points"]
-                ],
-                "planned": path(r["planned"]),
-                "projection": path(proj) if len(proj) > 1 else "",
-                "projection_dots": [
-                    {"x": px(float(y)), "y": py(v), "year": y, "value": fmt_value(v)} for y, v in proj[1:]
-                ],
-            }
+        c.series.append(
+            charts.series(
+                r["region"],
+                r["name"],
+                r["colour"],
+                [frame.dot(float(y), v, y, anchor) for y, v in r["points"]],
+                shape=r["shape"],
+                planned=frame.path(r["planned"]),
+                projection=frame.path(proj) if len(proj) > 1 else "",
+                projection_dots=[frame.dot(float(y), v, y, anchor) for y, v in proj[1:]],
+            )
         )
-    targets = [
-        {"y": py(v), "value": fmt_value(v), "mark_x": px(float(t.target_year)) if t.target_year else None}
+    c.targets = [
+        frame.target(v, t.target_year, value=fmt_value(v), value_text=fmt_value(v), target_year=t.target_year)
         for v in target_values
     ]
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": right,
-        "top": top,
-        "bottom": bottom,
-        "unit": t.unit,
-        "x_ticks": [
-            {"x": px(y), "label": str(y)} for y in range(math.ceil(x_lo), math.floor(x_hi) + 1, step)
-        ],
-        "y_ticks": [{"y": py(v), "label": fmt_value(v)} for v in y_ticks],
-        "series": series,
-        "targets": targets,
-        "target_year": t.target_year,
-        "now_x": px(float(max(y for r in regions for y, _v in r["points"])))
-        if any(r["points"] for r in regions)
-        else None,
-    }  # fmt: skip
+    return c
 
 
 # ---------------------------------------------------------------------------------------------- disparity
@@ -482,16 +441,8 @@ def spark(years: list[int], values: list[float | None], width: int = 220, height
     if hi == lo:
         lo, hi = lo - 0.5 * (abs(lo) or 1) * 0.1, hi + 0.5 * (abs(hi) or 1) * 0.1
     x_lo, x_hi = min(years), max(years)
-    span = (x_hi - x_lo) or 1
-    pad, top, bottom = 8, 10, 18
-
-    def px(y: float) -> float:
-        return round(pad + (y - x_lo) / span * (width - 2 * pad), 1)
-
-    def py(v: float) -> float:
-        return round(top + (hi - v) / (hi - lo) * (height - top - bottom), 1)
-
-    dots = [{"x": px(y), "y": py(v), "year": y, "value": f"{v:.4g}"} for y, v in pairs]
+    frame = Frame(width, height, 8, 8, 10, 18, x_lo, x_lo + ((x_hi - x_lo) or 1), lo, hi)
+    dots = [{"x": frame.px(y), "y": frame.py(v), "year": y, "value": f"{v:.4g}"} for y, v in pairs]
     return {
         "width": width,
         "height": height,
@@ -562,11 +513,8 @@ def rank_chart(regions: list[dict[str, Any]], n: int) -> dict[str, Any]:
     row_h, left, right, top = 34, 150, 24, 26
     width = 640
     height = top + row_h * len(regions) + 10
-    plot = width - left - right
     n = max(n, 2)
-
-    def px(rank: float) -> float:
-        return round(left + (rank - 1) / (n - 1) * plot, 1)
+    px = Frame(width, height, left, right, top, 10, 1, n).px
 
     rows = []
     for i, r in enumerate(regions):

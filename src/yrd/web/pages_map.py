@@ -27,9 +27,9 @@ from yrd.evaluate.targets import TargetResult, worst_bound
 from yrd.regions import store as regions_store
 from yrd.stats import store
 from yrd.web import urls_evaluate, urls_regions
+from yrd.web.charts import fmt_value, nice_ticks
 from yrd.web.deps import SessionDep
 from yrd.web.pages import ui_lang
-from yrd.web.pages_stats import fmt_value, nice_ticks
 
 router = APIRouter(include_in_schema=False)
 

@@ -8,7 +8,7 @@ its JSON twin cannot disagree), turns the result into plain values and renders a
 `yrd.web.pages.render`. The indicator and region pages take ``?as_of=`` (figures as published by a
 date); groups without a reported figure show the value computed from their members, marked.
 Every link comes from `yrd.web.urls_stats` (or `urls`, `urls_extract`). The indicator chart is SVG
-drawn here on the server — no script, no chart library — from the same series as the twin.
+drawn on the server (`yrd.web.charts`, ``templates/_chart.html``) from the same series as the twin.
 Labels people read (statuses, directions, rules) are gettext messages in ``templates/_stats.html``.
 
 The router must be included before `pages.router`.
@@ -16,7 +16,6 @@ The router must be included before `pages.router`.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -35,38 +34,18 @@ from yrd.stats.aggregate import GroupValue, group_rows, region_rows, standard_gr
 from yrd.stats.coverage import indicator_counts
 from yrd.stats.model import Indicator, Observation
 from yrd.stats.registry import load_registry
-from yrd.web import urls, urls_extract, urls_stats
+from yrd.web import charts, urls, urls_extract, urls_stats
 from yrd.web.api_stats import as_of_parameter, coverage, targets_by_indicator
+from yrd.web.charts import COLOURS, SPARE_COLOURS, Chart, Frame, fmt_value, period_x
 from yrd.web.deps import SessionDep
 from yrd.web.pages import Doc, render, ui_lang
 
 router = APIRouter(include_in_schema=False)
 
-# A colour per region that keeps its meaning from chart to chart (the Delta itself in ink, thicker).
-COLOURS: dict[str, str] = {
-    "310000": "#0b5f8f",
-    "320000": "#c2410c",
-    "330000": "#15803d",
-    "340000": "#7c3aed",
-    "yrd": "#1b2733",
-    "central-area": "#b45309",
-    "demo-zone": "#be185d",
-}
-SPARE_COLOURS = ("#0e7490", "#4d7c0f", "#9f1239", "#475569")
 _URL = re.compile(r"https?://[^\s)（）]+")
 
 
 # ---------------------------------------------------------------------------------------------- shared
-
-
-def fmt_value(value: float | None) -> str:
-    """A value for reading: thousands separated, no float noise (128,222 · 2.93 · 0.054)."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    digits = 2 if abs(value) >= 100 else 4
-    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
 
 
 def source_parts(text: str) -> dict[str, str]:
@@ -119,7 +98,7 @@ def _get_indicator(session: Session, code: str) -> Indicator:
     return found
 
 
-def _doc(session: Session) -> Doc | None:
+def plan_doc(session: Session) -> Doc | None:
     try:
         return Doc.of(documents_store.load_plan(session, DEFAULT_PLAN))
     except NotFoundError:
@@ -157,51 +136,6 @@ def _stats_render(
 # ---------------------------------------------------------------------------------------------- chart
 
 
-@dataclass
-class Chart:
-    """An SVG line chart's geometry, in the units of its viewBox; the template draws it."""
-
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int
-    series: list[dict[str, Any]]
-    targets: list[dict[str, Any]]
-    x_ticks: list[dict[str, Any]]
-    y_ticks: list[dict[str, Any]]
-    unit: str
-
-
-def _x(period: str) -> float:
-    """A period as a point on the time axis: 2023 → 2023.0, 2023-07 → 2023.5, 2023-Q3 → 2023.5."""
-    year, _, part = period.partition("-")
-    if part.startswith("Q"):
-        return int(year) + (int(part[1:]) - 1) / 4
-    if part:
-        return int(year) + (int(part) - 1) / 12
-    return float(year)
-
-
-def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    """Round tick values covering lo..hi, about ``count`` of them (steps of 1, 2, 2.5 or 5 × 10ⁿ)."""
-    if hi <= lo:
-        hi = lo + 1
-    raw = (hi - lo) / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = math.floor(lo / step) * step
-    ticks = []
-    value = first
-    while value <= hi + step * 1e-9:
-        ticks.append(round(value, 10))
-        value += step
-    if ticks[-1] < hi:
-        ticks.append(round(value, 10))
-    return ticks
-
-
 @dataclass(frozen=True)
 class Point:
     """One value on the chart: a stored figure, or a group's value computed from its members."""
@@ -224,60 +158,22 @@ def build_chart(
     drawn_targets = [t for t in targets if t["value"] is not None]
     if not points and not drawn_targets:
         return None
-    xs = [_x(o.period) for _r, o in points] + [
+    xs = [period_x(o.period) for _r, o in points] + [
         float(t["target_year"]) for t in drawn_targets if t["target_year"]
     ]
     ys = [o.value for _r, o in points] + [t["value"] for t in drawn_targets]
-    x_lo, x_hi = (min(xs), max(xs)) if xs else (2018.0, 2025.0)
-    if x_hi - x_lo < 2:
-        x_lo, x_hi = x_lo - 1, x_hi + 1
-    y_ticks = nice_ticks(min(ys), max(ys))
-    y_lo, y_hi = y_ticks[0], y_ticks[-1]
-    if y_hi == y_lo:
-        y_hi = y_lo + 1
-    c = Chart(720, 360, 70, 24, 30, 40, [], [], [], [], unit)
-    plot_w, plot_h = c.width - c.left - c.right, c.height - c.top - c.bottom
-
-    def px(x: float) -> float:
-        return round(c.left + (x - x_lo) / (x_hi - x_lo) * plot_w, 1)
-
-    def py(y: float) -> float:
-        return round(c.top + (y_hi - y) / (y_hi - y_lo) * plot_h, 1)
-
-    c.y_ticks = [{"y": py(v), "label": fmt_value(v)} for v in y_ticks]
-    step = 1 if x_hi - x_lo <= 12 else 2
-    c.x_ticks = [{"x": px(y), "label": str(y)} for y in range(math.ceil(x_lo), math.floor(x_hi) + 1, step)]
+    frame = Frame.fit(xs, ys)
+    c = frame.chart(unit)
     spare = iter(SPARE_COLOURS * 10)
     for region in sorted(series, key=names.order):
-        obs = sorted(series[region], key=lambda o: _x(o.period))
+        obs = sorted(series[region], key=lambda o: period_x(o.period))
         dots = [
-            {"x": px(_x(o.period)), "y": py(o.value), "period": o.period, "value": fmt_value(o.value),
-             "status": o.status, "secondary": o.status == "secondary", "computed": o.computed,
-             "anchor": urls_stats.value_anchor(region, o.period)}
+            frame.dot(period_x(o.period), o.value, o.period, urls_stats.value_anchor(region, o.period),
+                      o.status, o.computed)
             for o in obs
         ]  # fmt: skip
-        c.series.append(
-            {
-                "region": region,
-                "name": names.name(region),
-                "colour": COLOURS.get(region) or next(spare),
-                "group": not region.isdigit(),
-                "computed": any(d["computed"] for d in dots),
-                "path": " ".join(f"{d['x']},{d['y']}" for d in dots),
-                "dots": dots,
-            }
-        )
-    for t in drawn_targets:
-        c.targets.append(
-            {
-                **t,
-                "y": py(t["value"]),
-                "x1": c.left,
-                "x2": c.left + plot_w,
-                "mark_x": px(float(t["target_year"])) if t["target_year"] else None,
-                "value_label": fmt_value(t["value"]),
-            }
-        )
+        c.series.append(charts.series(region, names.name(region), COLOURS.get(region) or next(spare), dots))
+    c.targets = [frame.target(t["value"], t["target_year"], **t) for t in drawn_targets]
     return c
 
 
@@ -471,7 +367,7 @@ def _indicator_tables(
                     "name": names.name(region),
                     "colour": COLOURS.get(region, ""),
                     "href": urls_stats.region_page(region, as_of) if region in names else None,
-                    "rows": sorted(rows, key=lambda r: _x(r["period"])),
+                    "rows": sorted(rows, key=lambda r: period_x(r["period"])),
                 }
             )
     return regions, series, uncomputed
@@ -488,7 +384,7 @@ def indicator_page(
     ind = _get_indicator(session, code)
     as_of = as_of_parameter(as_of)
     names = _Names(session, ui)
-    doc = _doc(session)
+    doc = plan_doc(session)
     targets = [_target_view(t, doc, ui) for t in targets_by_indicator(session).get(code, [])]
     shown = store.series(session, code, as_of=as_of)
     every = store.observations(session, indicator=code, vintage="all")
@@ -549,7 +445,7 @@ def _region_row(
     values: list[GroupValue | Observation], vintages: int, code: str, ind: Indicator
 ) -> dict[str, Any]:
     """An indicator's latest value for a region or group, the periods with values (computed marked)."""
-    latest = max(values, key=lambda v: _x(v.period))
+    latest = max(values, key=lambda v: period_x(v.period))
     computed = isinstance(latest, GroupValue) and latest.kind == "computed"
     return {
         "period": latest.period,
@@ -565,7 +461,7 @@ def _region_row(
         + urls_stats.value_anchor(code, latest.period),
         "periods": [
             {"period": v.period, "computed": isinstance(v, GroupValue) and v.kind == "computed"}
-            for v in sorted(values, key=lambda v: _x(v.period))
+            for v in sorted(values, key=lambda v: period_x(v.period))
         ],
         "vintages": vintages,
         "source": source_parts(latest.source),
@@ -639,7 +535,7 @@ def coverage_page(request: Request, session: SessionDep) -> HTMLResponse:
     data = coverage(session)
     years = data["years"]
     by_id = {t["id"]: t for ts in targets_by_indicator(session).values() for t in ts}
-    doc = _doc(session)
+    doc = plan_doc(session)
     regions = [
         {**r, "name": r["name_zh"] if ui == "zh" else r["name_en"], "href": urls_stats.region_page(r["code"])}
         for r in data["regions"]
