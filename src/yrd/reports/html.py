@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from yrd.reports.figures import FONT_FAMILY, inline_svg, render_figure
+from yrd.reports.figures import FONT_FAMILY, PRINT_DPI, inline_svg, render_figure
 from yrd.reports.labels import HTML_LANG, format_number, label
 from yrd.reports.layout import Arrangement, arrange
 from yrd.reports.model import (
@@ -113,7 +113,7 @@ def _block(
     if isinstance(block, Figure):
         caption = arr.caption(block)
         if raster:
-            png = base64.b64encode(render_figure(block.spec, lang, "png")).decode("ascii")
+            png = base64.b64encode(render_figure(block.spec, lang, "png", PRINT_DPI)).decode("ascii")
             alt = escape(block.alt or caption)
             picture = Markup(f'<img class="figure-img" alt="{alt}" src="data:image/png;base64,{png}">')
         else:
@@ -133,7 +133,7 @@ def _block(
 
 def render_html(report: Report, *, figure_url: FigureUrl | None = None, for_print: bool = False) -> str:
     """The whole report as an HTML document. ``for_print`` (what the PDF typesets) leaves out the
-    download links and embeds the figures as 200 dpi PNG: WeasyPrint lays out a matplotlib SVG,
+    download links and embeds the figures as 150 dpi PNG: WeasyPrint lays out a matplotlib SVG,
     every glyph an outline, about as slowly as all the report's text (docs/benchmarks.md)."""
     arr = arrange(report)
     lang = arr.lang

@@ -1,9 +1,10 @@
 """The report as PDF: WeasyPrint typesets the print layout of the HTML (A4, running header, page x of
 y, contents with page numbers, bookmarks from the headings) and embeds subsets of the fonts it used.
 
-The figures are the same inline SVG as on the page, with their text as outlines, so the PDF needs
-no font beyond Noto Sans CJK SC for the text, which is checked before typesetting: WeasyPrint would
-otherwise fall back silently to a font without Chinese glyphs.
+The figures are the page's figures drawn as 150 dpi PNG (typesetting their SVG, every glyph an
+outline, cost as much as the whole text), so the PDF needs no font beyond Noto Sans CJK SC for the
+text, which is checked before typesetting: WeasyPrint would otherwise fall back silently to a font
+without Chinese glyphs.
 """
 
 from __future__ import annotations
