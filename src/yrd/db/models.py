@@ -10,10 +10,10 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -220,12 +220,14 @@ class ObservationRow(Base):
     """One vintage of region × indicator × period; ``current`` marks the latest vintage of its key.
 
     Narrow on purpose: what repeats from row to row is in `ObservationMetaRow` (``meta``). The one
-    secondary index is the unique key, which also serves one indicator's series in key order.
+    secondary index is the unique key, which also serves one indicator's series in key order. It is
+    a named unique *index*, not a table constraint (migration 0006), so that a bulk load into an
+    (almost) empty table can drop it and build it once afterwards (`yrd.stats.store`).
     """
 
     __tablename__ = "observation"
     __table_args__ = (
-        UniqueConstraint("indicator", "region", "period", "vintage", name="uq_observation_vintage"),
+        Index("uq_observation_vintage", "indicator", "region", "period", "vintage", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -20,7 +20,8 @@ Choices stated here because they are ours, not the methods' (docs/methods.md rep
   have data); otherwise, or when even that meets the target, zero (twice the target when lower is
   better), the natural worst of these indicators.
 - **Planned path.** A straight line from the region's value in the base year (the target's, else
-  the last year with data up to the Outline's 2018, else the first year with data) to the target.
+  the last year with data up to the Outline's 2018, else the first year with data) to the target;
+  none for a region that already met the target in its base year.
 """
 
 from __future__ import annotations
@@ -192,6 +193,11 @@ def _names(session: Session, code: str) -> tuple[str, str]:
     return r.name_zh, r.name_en
 
 
+def _meets(x: float, target: float, direction: Direction) -> bool:
+    """Whether a value already meets a (non-band) target: no path is planned from there."""
+    return x <= target if direction is Direction.LOWER else x >= target
+
+
 def _base(years: list[int], values: list[float], stated: int | None) -> tuple[int, float] | None:
     if not years:
         return None
@@ -268,7 +274,8 @@ def _evaluate_region(
         reach_year = int(reach.first_full_year[0]) if np.isfinite(reach.first_full_year[0]) else None
     planned: list[tuple[int, float]] = []
     base = _base(years, values, target.base_year)
-    if base is not None and value is not None and year > base[0]:
+    met_at_base = base is not None and value is not None and _meets(base[1], value, direction)
+    if base is not None and value is not None and year > base[0] and not met_at_base:
         path_years = list(range(base[0], year + 1))
         path = planned_path(base[0], base[1], {year: value}, path_years)
         planned = [(y, float(v)) for y, v in zip(path_years, path, strict=True)]
