@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from yrd.db import Database
 from yrd.db.migrate import config, upgrade
@@ -56,5 +58,55 @@ def test_0005_moves_rows_to_meta_and_back(db_url: str) -> None:
         upgrade(db.engine)
         with db.read() as session:
             assert len(store.observations(session, vintage="all")) == 3
+    finally:
+        db.dispose()
+
+
+def _unique(db: Database) -> tuple[list[str], list[str]]:
+    """(unique constraints, unique indexes) of ``observation``, by name."""
+    with db.engine.connect() as conn:
+        found = inspect(conn)
+        constraints = [c["name"] for c in found.get_unique_constraints("observation")]
+        indexes = [i["name"] for i in found.get_indexes("observation")  # PostgreSQL: not a constraint's
+                   if i["unique"] and not i.get("duplicates_constraint")]  # fmt: skip
+    return constraints, indexes
+
+
+def test_0006_turns_the_key_constraint_into_a_unique_index_and_back(db_url: str) -> None:
+    db = Database(db_url)
+    try:
+        upgrade(db.engine, "0005_observation_meta")
+        assert _unique(db) == (["uq_observation_vintage"], [])
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO import_batch VALUES ('b1', 'f.csv', '', 'csv', 2, :t, '', '')"),
+                         {"t": "2024-01-01 00:00:00+00:00"})  # fmt: skip
+            conn.execute(text("INSERT INTO observation_meta (batch, recorded_at, unit, status, source, note) "
+                              "VALUES ('b1', :t, '亿元', 'provisional', 'synthetic', '')"),
+                         {"t": "2024-01-01 00:00:00+00:00"})  # fmt: skip
+            for vintage, value, current in ((1, 47218.7, False), (2, 47218.66, True)):  # SYNTHETIC rows
+                conn.execute(text("INSERT INTO observation (indicator, region, period, vintage, value, "
+                                  "current, meta) VALUES ('gdp', '310000', '2023', :v, :x, :c, 1)"),
+                             {"v": vintage, "x": value, "c": current})  # fmt: skip
+        query = (
+            "SELECT id, indicator, region, period, vintage, value, current, meta FROM observation ORDER BY id"
+        )
+        with db.engine.connect() as conn:
+            before = [tuple(r) for r in conn.execute(text(query))]
+        duplicate = text("INSERT INTO observation (indicator, region, period, vintage, value, current, meta) "
+                         "VALUES ('gdp', '310000', '2023', 2, 1.0, false, 1)")  # fmt: skip
+        upgrade(db.engine)
+        assert _unique(db) == ([], ["uq_observation_vintage"])
+        with db.engine.connect() as conn:
+            assert [tuple(r) for r in conn.execute(text(query))] == before
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(duplicate)
+        command.downgrade(config(db.engine), "0005_observation_meta")
+        assert _unique(db) == (["uq_observation_vintage"], [])
+        with db.engine.connect() as conn:
+            assert [tuple(r) for r in conn.execute(text(query))] == before
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(duplicate)
+        upgrade(db.engine)
+        assert _unique(db) == ([], ["uq_observation_vintage"])
     finally:
         db.dispose()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from yrd.db import Database
-from yrd.db.models import ImportBatchRow, IndicatorRow, ObservationRow
+from yrd.db.models import ImportBatchRow, IndicatorRow, ObservationMetaRow, ObservationRow
 from yrd.errors import InputError
 from yrd.stats import store
 from yrd.stats.model import ObservationIn
@@ -169,3 +171,115 @@ def test_columns_and_rows_write_alike(db: Database) -> None:
         report = store.write_observations(session, {"id": "c"}, cols)
     assert report.by_indicator["gdp"].new == 2
     assert _write(db, [YEARBOOK, OTHER], "c").unchanged == 2
+
+
+def _bulk_rows() -> list[ObservationIn]:
+    """SYNTHETIC test rows: 3 regions × 20 years of gdp, one key twice (two vintages in one write)."""
+    rows = [
+        OTHER.model_copy(update={"region": r, "period": str(2000 + y), "value": 1000.0 + 10 * y + i})
+        for i, r in enumerate(("310000", "320000", "340000"))
+        for y in range(20)
+    ]
+    return [*rows, rows[5].model_copy(update={"value": 5.5, "status": "revised", "source": "second"})]
+
+
+def _stored_rows(db: Database) -> list[tuple[object, ...]]:
+    with db.read() as session:
+        return [
+            (
+                o.indicator,
+                o.region,
+                o.period,
+                o.vintage,
+                o.value,
+                o.current,
+                o.unit,
+                o.status,
+                o.source,
+                o.batch,
+            )
+            for o in store.observations(session, vintage="all")
+        ]
+
+
+def _has_unique_index(db: Database) -> bool:
+    from sqlalchemy import inspect
+
+    with db.engine.connect() as conn:
+        found = inspect(conn).get_indexes("observation")
+    return any(i["name"] == "uq_observation_vintage" and i["unique"] for i in found)
+
+
+def test_a_bulk_load_stores_what_an_incremental_load_stores(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = _bulk_rows()
+    dropped: list[bool] = []
+    real_insert = store._insert
+
+    def spy(*args: object, bulk: bool = False) -> None:
+        dropped.append(bulk)
+        real_insert(*args, bulk=bulk)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_insert", spy)
+    monkeypatch.setattr(store, "_BULK_MIN", 10**9)  # never: row by row into the indexed table
+    _write(db, rows, "b1")
+    _write(db, [YEARBOOK.model_copy(update={"value": 1.0})], "b2")
+    incremental = _stored_rows(db)
+    with db.write() as session:
+        for table in ("observation", "observation_meta", "import_batch"):
+            session.execute(text(f"DELETE FROM {table}"))
+    monkeypatch.setattr(store, "_BULK_MIN", 1)
+    with db.write() as session:  # an empty table: a bulk load; one row stored: not 10× fewer
+        assert store._bulk(session, 2) and not store._bulk(session, 0)
+    _write(db, rows, "b1")
+    with db.write() as session:
+        assert not store._bulk(session, 10) and store._bulk(session, 10 * len(rows) + 1)
+    _write(db, [YEARBOOK.model_copy(update={"value": 1.0})], "b2")
+    assert dropped == [False, False, True, False]
+    assert _stored_rows(db) == incremental and len(incremental) == len(rows) + 1
+    assert _has_unique_index(db)
+    with pytest.raises(IntegrityError), db.write() as session:  # the rebuilt index still holds the key
+        key = {"indicator": "gdp", "region": "310000", "period": "2000", "vintage": 1}
+        session.execute(insert(ObservationRow).values(**key, value=1.0, current=False, meta=1))
+
+
+def test_a_bulk_load_with_a_duplicate_key_rolls_back_entirely(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(db, [YEARBOOK], "b0")
+    before = _stored_rows(db)
+    real_plan = store._plan
+
+    def twice(*args: object) -> store._Plan:  # force what the vintage rule never plans: one key twice
+        plan = real_plan(*args)  # type: ignore[arg-type]
+        dup = np.concatenate([plan.position, plan.position[:1]])
+        return store._Plan(plan.outcome, dup, np.concatenate([plan.vintage, plan.vintage[:1]]),
+                           np.concatenate([plan.current, plan.current[:1]]), plan.superseded)  # fmt: skip
+
+    monkeypatch.setattr(store, "_plan", twice)
+    monkeypatch.setattr(store, "_BULK_MIN", 1)
+    dropped: list[bool] = []
+    real_bulk = store._bulk
+    monkeypatch.setattr(store, "_bulk", lambda s, n: dropped.append(real_bulk(s, n)) or dropped[-1])
+    with pytest.raises(IntegrityError):
+        _write(db, _bulk_rows(), "b1")
+    assert dropped == [True]
+    assert _stored_rows(db) == before
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatchRow)) == 1
+        assert session.scalar(select(func.count()).select_from(ObservationMetaRow)) == 1
+    assert _has_unique_index(db)
+
+
+def test_series_points_are_the_series_values(db: Database) -> None:
+    _write(db, _bulk_rows())
+    _write(db, [YEARBOOK, OTHER], "b2")
+    _write(db, [REVISED], "b3")
+    with db.read() as session:
+        for kw in ({}, {"regions": ["340000", "310000"]}, {"as_of": "2023"}):
+            for _ in range(2):  # the second call reuses the compiled query
+                points = store.series_points(session, "gdp", **kw)  # type: ignore[arg-type]
+                full = store.series(session, "gdp", **kw)  # type: ignore[arg-type]
+                assert points == {r: [(o.period, o.value) for o in obs] for r, obs in full.items()}
+        assert store.series_points(session, "gdp")["340000"][-1] == ("2019", 1192.0)
