@@ -626,20 +626,31 @@ def _effective(published: str | None, recorded: datetime | date) -> date:
 
 
 def _metas(session: Session, ids: Iterable[int]) -> dict[int, Meta]:
-    """The meta rows with these ids (a handful per import)."""
+    """The meta rows with these ids (a handful per import), through the driver with a query
+    compiled once per count of ids (this runs on every request of the observation API)."""
     m = ObservationMetaRow.__table__.c
     wanted = sorted(set(ids))
     out: dict[int, Meta] = {}
     for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        names = [f"m{i}" for i in range(len(chunk))]
         q = select(m.id, m.unit, m.status, m.source, m.note, m.published, m.batch, m.recorded_at).where(
-            m.id.in_(wanted[start : start + 500])
+            m.id.in_([bindparam(n) for n in names])
         )
-        for id_, unit, status, source, note, published, batch, recorded in session.execute(q):
+        rows = _fetch(session, q, dict(zip(names, chunk, strict=True)), cache=f"metas:{len(chunk)}")
+        for id_, unit, status, source, note, published, batch, recorded in rows:
+            recorded = _as_datetime(recorded)
             shown = recorded.isoformat(timespec="seconds")
             out[id_] = Meta(
                 unit, status, source, note, published, batch, shown, _effective(published, recorded)
             )
     return out
+
+
+def _as_datetime(value: Any) -> datetime:
+    """A timestamp as SQLAlchemy would give it: PostgreSQL's driver gives a datetime, SQLite's text
+    (read as the naive datetime SQLAlchemy's SQLite type makes of it)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 # One observation as read: region, indicator, period, value, vintage, current, meta id.
@@ -668,19 +679,36 @@ def observation_rows(
     when = parse_as_of(as_of) if isinstance(as_of, str) else as_of
     o, m = ObservationRow.__table__.c, ObservationMetaRow.__table__.c
     q = select(o.region, o.indicator, o.period, o.value, o.vintage, o.current, o.meta)
-    for column, wanted in ((o.indicator, indicator), (o.region, region), (o.period, period)):
+    # Named parameters and a key for the query's shape, so each shape is compiled once: compiling
+    # cost more than running the query on the observation API's typical request.
+    values: dict[str, Any] = {}
+    shape: list[str] = []
+    for name, column, wanted in (("indicator", o.indicator, indicator), ("region", o.region, region),
+                                 ("period", o.period, period)):  # fmt: skip
         if isinstance(wanted, str):
-            q = q.where(column == wanted)
+            q = q.where(column == bindparam(name))
+            values[name] = wanted
+            shape.append(name)
         elif wanted is not None:
-            q = q.where(column.in_(list(wanted)))
+            items = list(wanted)
+            names = [f"{name}{i}" for i in range(len(items))]
+            q = q.where(column.in_([bindparam(n) for n in names]))
+            values.update(zip(names, items, strict=True))
+            shape.append(f"{name}:{len(items)}")
     if status:
-        q = q.where(o.meta.in_(select(m.id).where(m.status == status)))
+        q = q.where(o.meta.in_(select(m.id).where(m.status == bindparam("status"))))
+        values["status"] = status
+        shape.append("status")
     if batch:
-        q = q.where(o.meta.in_(select(m.id).where(m.batch == batch)))
+        q = q.where(o.meta.in_(select(m.id).where(m.batch == bindparam("batch"))))
+        values["batch"] = batch
+        shape.append("batch")
     if vintage == "current" and when is None:
         q = q.where(o.current.is_(True))
+        shape.append("current")
     # the unique index's order: no sort when one indicator is asked for
-    rows: list[Point] = _fetch(session, q.order_by(o.indicator, o.region, o.period, o.vintage))
+    q = q.order_by(o.indicator, o.region, o.period, o.vintage)
+    rows: list[Point] = _fetch(session, q, values, cache="rows:" + ",".join(shape))
     metas = _metas(session, {r[6] for r in rows})
     if when is None:
         return rows, metas
