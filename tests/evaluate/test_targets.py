@@ -113,3 +113,18 @@ def test_real_default_structure(db: Database) -> None:
             assert r.score is None or 0 <= r.score <= 100
     assert [row["province"] for row in table] == list(PROVINCES)
     assert all(row["targets"] == 18 and 0 <= row["assessed"] <= 18 for row in table)
+
+
+def test_the_registry_picks_an_indicators_headline_rule(default_db: Database) -> None:
+    """The gap ratios name the projection-gap rule in the registry; an explicit headline wins."""
+    registry = load_registry()
+    with default_db.read() as session:
+        own = assess(session)
+        asked = assess(session, headline="sdsn")
+    for t in own.targets:
+        wanted = registry.require(t.indicator).headline_method or "open_sdg"
+        assert {r.headline_method for r in t.regions} == {wanted}
+        for r in t.regions:
+            assert r.status == next(v["status"] for v in r.verdicts if v["method"] == wanted)
+    assert any(t.regions[0].headline_method == "destatis_weather" for t in own.targets)
+    assert {r.headline_method for t in asked.targets for r in t.regions} == {"sdsn"}

@@ -324,6 +324,9 @@ def assess(
 ) -> Assessment:
     """Evaluate the plan's targets as of ``period`` (default: the latest year with any data).
 
+    The status of each result is the verdict of ``headline`` when given, else of the indicator's
+    own `headline_method` in the registry (the gap ratios use the projection-gap rule), else Open SDG.
+
     Raises:
         InputError: an unknown method. NotFoundError: an unknown plan, target id or region.
     """
@@ -364,7 +367,9 @@ def assess(
         direction = _direction(ind, target)
         value = _target_value(target, ind, registry)
         bound = worst_bound([s[0] for s in series.values()], direction, value)
-        results = [_evaluate_region(session, target, ind, r, series[r], value, bound, period, chosen, head)
+        own = ind.headline_method if ind.headline_method in chosen else head
+        results = [_evaluate_region(session, target, ind, r, series[r], value, bound, period, chosen,
+                                    head if headline else own)
                    for r in codes]  # fmt: skip
         out.append(TargetResult(
             id=record_id(target), eid=target.eid, citation_zh=cite(target.eid, "zh", titles["zh"]),

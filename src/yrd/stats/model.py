@@ -42,6 +42,10 @@ class Indicator(BaseModel):
     max_value: float | None = None
     targets: list[str] = Field(default_factory=list, description="ids of extracted targets it serves")
     note: str = Field(default="", description="caveats a reader must know (definition differences …)")
+    headline_method: str | None = Field(
+        default=None, description="the trend rule whose verdict heads the evaluation (default: open_sdg)"
+    )
+    headline_why: str = Field(default="", description="why this indicator's headline rule differs")
 
 
 class ObservationIn(BaseModel):

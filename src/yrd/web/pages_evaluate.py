@@ -307,7 +307,8 @@ def target_page(
         "a": a,
         "t": view,
         "period": a.period,
-        "headline": a.headline_method,
+        # the indicator's own headline rule where the registry names one (its results say which)
+        "headline": t.regions[0].headline_method if t.regions else a.headline_method,
         "asked_period": period,
         "asked_headline": headline,
         "regions": regions,
