@@ -240,3 +240,23 @@ class ObservationRow(Base):
     # No foreign key on purpose: PostgreSQL checks one with a trigger per inserted row, which doubled
     # the COPY of a million rows; the store writes both tables in one transaction and never deletes.
     meta: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntryRow(Base):
+    """One entry of the append-only, hash-chained audit log (`yrd.supervise.audit`; migration 0007).
+
+    ``seq`` is assigned by the writer under a lock (1, 2, 3, … without gaps), ``hash`` is SHA-256 over
+    the entry's canonical serialisation including ``prev_hash``, the previous entry's ``hash``.
+    """
+
+    __tablename__ = "audit_entry"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(128), index=True)
+    before: Mapped[object] = mapped_column(JSON(none_as_null=True), nullable=True)
+    after: Mapped[object] = mapped_column(JSON(none_as_null=True), nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
