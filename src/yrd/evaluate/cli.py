@@ -20,6 +20,7 @@ from yrd.evaluate.panel import _clean, disparity_report, integration_index
 from yrd.evaluate.targets import Assessment, assess
 
 Format = Annotated[str, typer.Option("--format", "-f", help="table, json or csv")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="the figures as published by this date")]
 EVAL_COLUMNS = ("target", "eid", "indicator", "region", "method", "status", "label", "metric_name", "metric",
                 "observed_rate", "required_rate", "reason", "headline_status", "headline_method", "agreement",
                 "score", "score_note", "evidence", "evidence_reasons", "target_value", "target_year",
@@ -70,9 +71,7 @@ def evaluate_command(
         list[str] | None, typer.Option("--method", "-m", help="trend rule (repeatable)")
     ] = None,
     headline: Annotated[str | None, typer.Option(help="the rule whose status is the headline")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="the figures as published by this date")
-    ] = None,
+    as_of: AsOf = None,
     format: Format = "table",
 ) -> None:
     """Evaluate the plan's targets on the stored statistics: every rule's verdict per target and region."""
@@ -152,9 +151,7 @@ def _index_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
 def disparity_command(
     indicator: Annotated[str, typer.Argument(help="indicator code (see `yrd indicators`)")],
     level: Annotated[str, typer.Option(help="province or city")] = "city",
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="the figures as published by this date")
-    ] = None,
+    as_of: AsOf = None,
     format: Format = "table",
 ) -> None:
     """Regional disparity of one indicator per year (CV, Theil, Gini, max/min) and σ/β-convergence."""

@@ -41,7 +41,7 @@ from yrd.documents.load import DEFAULT_PLAN
 from yrd.errors import InputError, NotFoundError
 from yrd.evaluate.compare import compare, evaluate
 from yrd.evaluate.evidence import evidence
-from yrd.evaluate.progress import progress_score
+from yrd.evaluate.progress import scores
 from yrd.evaluate.projection import OUTCOMES, project, year_reached
 from yrd.evaluate.rules import DEFAULT_HEADLINE, RULES
 from yrd.evaluate.status import GOOD, Direction, Status, TargetSpec
@@ -90,6 +90,7 @@ class RegionResult:
     reach_year: int | None
     planned: list[tuple[int, float]]
     missing_members: list[str] = field(default_factory=list)
+    scores: list[float | None] = field(default_factory=list)  # the progress score of each of ``years``
 
 
 @dataclass
@@ -246,7 +247,7 @@ def _evaluate_region(
     comparison = compare(verdicts, headline)
     latest_year = years[-1] if years else None
     latest_value = values[-1] if values else None
-    score, note = None, ""
+    score, note, yearly = None, "", [None] * len(values)
     if latest_value is None:
         note = "no data"
     elif value is None:
@@ -255,11 +256,14 @@ def _evaluate_region(
         note = "no worst bound"
     else:
         try:
-            score = round(
-                progress_score(latest_value, TargetSpec(direction, value, year, lower_bound=bound)).score, 1
+            scored = scores(
+                np.array(values, dtype=float), TargetSpec(direction, value, year, lower_bound=bound)
             )
         except InputError as exc:
             note = str(exc)
+        else:
+            yearly = [round(float(x), 1) if math.isfinite(x) else None for x in scored]
+            score = yearly[-1]
     if years:
         ev = evidence(len(years), years[-1] - years[0], period - years[-1], agreement=comparison.agreement)
         grade, reasons = ev.grade, list(ev.reasons)
@@ -290,10 +294,11 @@ def _evaluate_region(
                   for v in verdicts],
         evidence=grade, evidence_reasons=reasons, projection=projection, projection_model=model,
         reach_outcome=reach_outcome, reach_year=reach_year, planned=planned, missing_members=missing,
+        scores=yearly,
     )  # fmt: skip
 
 
-def worst_bound(
+def _worst_bound(
     series: Sequence[dict[int, float]], direction: Direction, value: float | None
 ) -> float | None:
     """The progress score's worst bound: the worst first value of any region (see the module doc)."""
@@ -366,7 +371,7 @@ def assess(
         series = {r: _annual(session, code, r, as_of) for r in codes}
         direction = _direction(ind, target)
         value = _target_value(target, ind, registry)
-        bound = worst_bound([s[0] for s in series.values()], direction, value)
+        bound = _worst_bound([s[0] for s in series.values()], direction, value)
         own = ind.headline_method if ind.headline_method in chosen else head
         results = [_evaluate_region(session, target, ind, r, series[r], value, bound, period, chosen,
                                     head if headline else own)

@@ -67,6 +67,7 @@ class RegionResultPublic(BaseModel):
     reach_year: int | None
     planned: list[tuple[int, float]] = Field(description="the planned straight path (year, value)")
     missing_members: list[str]
+    scores: list[Num] = Field(default_factory=list, description="the progress score of each observed year")
 
 
 class TargetResultPublic(BaseModel):
@@ -169,6 +170,9 @@ class PerformancePublic(BaseModel):
 PlanQ = Annotated[str | None, Query(description="plan id (default: the embedded Outline)")]
 PeriodQ = Annotated[int | None, Query(description="evaluation year (default: the latest with data)")]
 AsOfQ = Annotated[str | None, Query(description="the figures as published by this date (YYYY[-MM[-DD]])")]
+RegionsQ = Annotated[list[str] | None, Query(description="region or group codes (repeatable)")]
+MethodsQ = Annotated[list[Method] | None, Query(description="trend rules (repeatable)")]
+HeadlineQ = Annotated[Method | None, Query(description="the rule giving the headline status")]
 
 
 def _assess(session: Any, plan: str | None, **kw: Any) -> dict[str, Any]:
@@ -182,10 +186,10 @@ def evaluation(
     session: SessionDep,
     plan: PlanQ = None,
     target: Annotated[list[str] | None, Query(description="target ids (repeatable)")] = None,
-    region: Annotated[list[str] | None, Query(description="region or group codes (repeatable)")] = None,
+    region: RegionsQ = None,
     period: PeriodQ = None,
-    method: Annotated[list[Method] | None, Query(description="trend rules (repeatable)")] = None,
-    headline: Annotated[Method | None, Query(description="the rule giving the headline status")] = None,
+    method: MethodsQ = None,
+    headline: HeadlineQ = None,
     as_of: AsOfQ = None,
 ) -> dict[str, Any]:
     return _assess(session, plan, period=period, targets=target, regions=region, methods=method,
@@ -197,10 +201,10 @@ def evaluation_target(
     session: SessionDep,
     target_id: str,
     plan: PlanQ = None,
-    region: Annotated[list[str] | None, Query(description="region or group codes (repeatable)")] = None,
+    region: RegionsQ = None,
     period: PeriodQ = None,
-    method: Annotated[list[Method] | None, Query(description="trend rules (repeatable)")] = None,
-    headline: Annotated[Method | None, Query(description="the rule giving the headline status")] = None,
+    method: MethodsQ = None,
+    headline: HeadlineQ = None,
     as_of: AsOfQ = None,
 ) -> dict[str, Any]:
     from yrd.errors import NotFoundError

@@ -20,10 +20,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 
-from yrd.errors import InputError, NotFoundError
-from yrd.evaluate.progress import progress_score
-from yrd.evaluate.status import Direction, TargetSpec
-from yrd.evaluate.targets import TargetResult, worst_bound
+from yrd.errors import NotFoundError
+from yrd.evaluate.targets import TargetResult
 from yrd.regions import store as regions_store
 from yrd.stats import store
 from yrd.web import urls_evaluate, urls_regions
@@ -91,26 +89,12 @@ def _indicator_values(session: Session, code: str, level: str, ui: str) -> dict[
 
 
 def target_scores(t: TargetResult) -> dict[str, dict[str, float]]:
-    """A target's progress score per year and region (provinces and its group, as assessed)."""
-    if t.direction == "band":
-        return {}
-    series = [dict(zip(r.years, r.values, strict=True)) for r in t.regions]
+    """A target's progress score per year and region (provinces and its group), as assessed."""
     out: dict[str, dict[str, float]] = {}
     for r in t.regions:
-        if r.target is None:
-            continue
-        direction = Direction(t.direction)
-        bound = worst_bound(series, direction, r.target)
-        if bound is None:
-            continue
-        spec = TargetSpec(direction, r.target, t.target_year, lower_bound=bound)
-        for year, value in zip(r.years, r.values, strict=True):
-            try:
-                score = progress_score(value, spec).score
-            except InputError:
-                continue
-            if math.isfinite(score):
-                out.setdefault(str(year), {})[r.region] = round(score, 1)
+        for year, score in zip(r.years, r.scores, strict=False):
+            if score is not None:
+                out.setdefault(str(year), {})[r.region] = score
     return out
 
 

@@ -31,12 +31,7 @@
     });
     return g;
   }
-  function getJSON(url) {
-    return fetch(url).then(function (r) {
-      if (!r.ok) throw new Error(url + ": " + r.status);
-      return r.json();
-    });
-  }
+  var getJSON = window.YrdGeo.getJSON;
   function fmt(v) {
     return Math.abs(v) >= 100 ? v.toLocaleString(ui === "zh" ? "zh-CN" : "en-GB", { maximumFractionDigits: 1 })
       : String(Math.round(v * 1000) / 1000);

@@ -40,5 +40,13 @@
     return { h: Math.ceil((n - s) * scale), xy: xy, path: path };
   }
 
-  window.YrdGeo = { el: el, projection: projection };
+  /* A JSON answer, or a rejected promise naming the address and status. */
+  function getJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  window.YrdGeo = { el: el, projection: projection, getJSON: getJSON };
 })();

@@ -36,12 +36,7 @@
     return g;
   }
 
-  function getJSON(url) {
-    return fetch(url).then(function (r) {
-      if (!r.ok) throw new Error(url + ": " + r.status);
-      return r.json();
-    });
-  }
+  var getJSON = window.YrdGeo.getJSON;
 
   function highlight(code) {
     current = code || "";
