@@ -25,6 +25,8 @@ from yrd.regions import cli as regions_cli
 from yrd.reports import cli as reports_cli
 from yrd.settings import Settings
 from yrd.stats import cli as stats_cli
+from yrd.supervise import cli as supervise_cli
+from yrd.supervise.accounts import ensure_admin
 
 app = typer.Typer(
     help="YRD Integration Monitor: the Yangtze River Delta integration plan, structured and searchable.",
@@ -228,9 +230,16 @@ def serve(
             _report(prepare_default(db))
         host = host or settings.host
         port = port or settings.port
+        password = ensure_admin(db, settings.admin_password)
         out.print(
             f"[bold green]YRD Integration Monitor[/] on [link]http://{host}:{port}[/link]  (Ctrl+C stops)"
         )
+        if password is not None:
+            shown = "the password in YRD_ADMIN_PASSWORD" if settings.admin_password else escape(password)
+            out.print(
+                f"first run: log in at http://{host}:{port}/login as [bold]admin[/] with {shown} "
+                "(change it on /account; `yrd user add` makes more accounts)"
+            )
         out.print(f"database: {db.safe_url}")
         config = uvicorn.Config(create_app(settings, db), host=host, port=port, log_level="warning")
         server = uvicorn.Server(config)
@@ -247,6 +256,7 @@ regions_cli.register(app)
 stats_cli.register(app)
 evaluate_cli.register(app)
 reports_cli.register(app)
+supervise_cli.register(app)
 
 
 def main() -> None:

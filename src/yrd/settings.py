@@ -13,7 +13,9 @@ class Settings(BaseSettings):
 
     ``YRD_DATABASE_URL`` takes any SQLAlchemy URL (``sqlite:///path.sqlite`` or
     ``postgresql+psycopg://user@host:port/db``); without it a SQLite file in ``YRD_DATA_DIR`` is used.
-    ``YRD_API_TOKEN`` is the bearer token the API's writes need; without it they are refused (403).
+    ``YRD_API_TOKEN``, when set, becomes an API token of the account ``api-token`` that may import
+    statistics (the single shared token of earlier versions). ``YRD_ADMIN_PASSWORD`` is the password
+    of the ``admin`` account the first run makes (a random one is printed when it is unset).
     """
 
     model_config = SettingsConfigDict(env_prefix="YRD_", extra="ignore")
@@ -23,8 +25,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     default_lang: str = "zh"
-    # One shared secret until the role system of issue 6; kept out of repr so it is never logged.
+    # Secrets are kept out of repr so that they are never logged.
     api_token: str | None = Field(default=None, repr=False)
+    admin_password: str | None = Field(default=None, repr=False)
 
     @property
     def url(self) -> str:

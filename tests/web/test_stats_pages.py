@@ -22,6 +22,8 @@ from tests.stats.importing import SYNTHETIC, snapshot
 from yrd.db import Database
 from yrd.settings import Settings
 from yrd.stats.exporters import SDMX_COLUMNS
+from yrd.supervise import accounts, audit
+from yrd.supervise.roles import system
 from yrd.web import urls, urls_stats
 from yrd.web.app import create_app
 
@@ -228,6 +230,11 @@ def write_db(extracted_db: Database, tmp_path: Path) -> Iterator[Database]:
     db.dispose()
 
 
+def data_snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table but the tokens' (using a token notes when it was last used)."""
+    return {name: rows for name, rows in snapshot(db).items() if name != "api_token"}
+
+
 def client_for(db: Database, folder: Path, token: str | None) -> TestClient:
     return TestClient(create_app(Settings(data_dir=folder, api_token=token), db))
 
@@ -247,28 +254,44 @@ def post(client: TestClient, files: list[tuple[str, bytes]], token: str | None =
     return client.post(urls_stats.api_import(), files=parts, data=form, headers=headers)
 
 
-def test_import_is_refused_without_a_configured_token(write_db: Database, tmp_path: Path) -> None:
+def test_import_is_refused_without_a_token_of_the_system(write_db: Database, tmp_path: Path) -> None:
     with client_for(write_db, tmp_path, None) as client:
         answer = post(client, [("a.csv", GOOD)], token="anything")
-    assert answer.status_code == 403
+        anonymous = post(client, [("a.csv", GOOD)])
+    assert answer.status_code == 401
     body = answer.json()
-    assert body["ok"] is False and "YRD_API_TOKEN" in body["error"] and body["errors"] == []
+    assert body["ok"] is False and body["error"] == "unknown API token" and body["errors"] == []
+    assert anonymous.status_code == 401 and "stats:import" in anonymous.json()["error"]
 
 
-@pytest.mark.parametrize("token", [None, "wrong", TOKEN + "x", ""])
-def test_import_needs_the_right_token(write_db: Database, tmp_path: Path, token: str | None) -> None:
-    before = snapshot(write_db)
+def test_the_former_single_token_becomes_a_scoped_token(write_db: Database, tmp_path: Path) -> None:
     with client_for(write_db, tmp_path, TOKEN) as client:
+        me = client.get("/api/me", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+        assert (me["username"], me["role"], me["permissions"]) == ("api-token", "analyst", ["stats:import"])
+        imported = post(client, [("a.csv", GOOD)], token=TOKEN)
+        assert imported.status_code == 200
+    with client_for(write_db, tmp_path, TOKEN) as client:  # a restart adopts it again: still one token
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    with write_db.read() as session:
+        assert [t.name for t in accounts.list_tokens(session, system())] == ["YRD_API_TOKEN"]
+        entry = audit.entries(session, limit=1)[0]
+    assert (entry.actor, entry.action) == ("api-token", "observations.import")
+
+
+@pytest.mark.parametrize("token", [None, "wrong", TOKEN + "x"])
+def test_import_needs_the_right_token(write_db: Database, tmp_path: Path, token: str | None) -> None:
+    with client_for(write_db, tmp_path, TOKEN) as client:  # the app adopts the token: a write
+        before = data_snapshot(write_db)
         answer = post(client, [("a.csv", GOOD)], token=token)
     assert answer.status_code == 401
     assert answer.headers["www-authenticate"] == "Bearer"
     assert answer.json()["ok"] is False
-    assert snapshot(write_db) == before
+    assert data_snapshot(write_db) == before
 
 
 def test_import_of_a_bad_file_says_where_and_writes_nothing(write_db: Database, tmp_path: Path) -> None:
-    before = snapshot(write_db)
     with client_for(write_db, tmp_path, TOKEN) as client:
+        before = data_snapshot(write_db)
         answer = post(client, [("bad.csv", BAD)], token=TOKEN)
     assert answer.status_code == 400
     body = answer.json()
@@ -277,17 +300,17 @@ def test_import_of_a_bad_file_says_where_and_writes_nothing(write_db: Database, 
     by_row = {e["row"]: e for e in body["errors"]}
     assert by_row[3]["file"] == "bad.csv" and by_row[3]["value"] == "火星" and by_row[3]["column"]
     assert by_row[4]["value"] == "abc" and by_row[4]["column"]
-    assert snapshot(write_db) == before
+    assert data_snapshot(write_db) == before
 
 
 def test_import_dry_run_counts_and_writes_nothing(write_db: Database, tmp_path: Path) -> None:
-    before = snapshot(write_db)
     with client_for(write_db, tmp_path, TOKEN) as client:
+        before = data_snapshot(write_db)
         answer = post(client, [("a.csv", GOOD)], token=TOKEN, dry_run="true")
     assert answer.status_code == 200
     body = answer.json()
     assert body["ok"] is True and body["dry_run"] is True and body["new"] == 1
-    assert snapshot(write_db) == before
+    assert data_snapshot(write_db) == before
 
 
 def test_import_writes_and_a_second_time_changes_nothing(write_db: Database, tmp_path: Path) -> None:
@@ -318,14 +341,12 @@ def test_import_refuses_a_bad_format_or_mapping_in_the_error_shape(
 
 def test_openapi_describes_the_token_and_the_downloads(x_client: TestClient) -> None:
     spec = x_client.get("/openapi.json").json()
-    assert spec["components"]["securitySchemes"]["apiToken"] == {
-        "type": "http",
-        "scheme": "bearer",
-        "description": spec["components"]["securitySchemes"]["apiToken"]["description"],
-    }
-    assert "YRD_API_TOKEN" in spec["components"]["securitySchemes"]["apiToken"]["description"]
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["token"] == {"type": "http", "scheme": "bearer", "description": schemes["token"]["description"]}
+    assert schemes["session"]["in"] == "cookie" and schemes["session"]["name"] == "yrd_session"
+    assert "scopes" in schemes["token"]["description"]
     op = spec["paths"]["/api/observations/import"]["post"]
-    assert op["security"] == [{"apiToken": []}]
+    assert op["security"] == [{"token": []}, {"session": []}]
     assert {"400", "401", "403"} <= set(op["responses"])
     for ext in ("csv", "xlsx", "json", "sdmx.csv"):
         assert f"/api/observations.{ext}" in spec["paths"]

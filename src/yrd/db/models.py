@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -260,3 +261,188 @@ class AuditEntryRow(Base):
     after: Mapped[object] = mapped_column(JSON(none_as_null=True), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# --- Supervision (issue 6; migration 0008) -------------------------------------------------------
+
+
+class UserRow(Base):
+    """An account: a role and, for a reporter, the responsible bodies it reports for."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(String(16))
+    bodies: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    password_hash: Mapped[str] = mapped_column(Text)  # Argon2id, PHC string
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A login session; only the SHA-256 of the cookie's random token is stored."""
+
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenRow(Base):
+    """A bearer token for machine clients: stored hashed, scoped, revocable."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text, default="")
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists to tell tokens apart
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttemptRow(Base):
+    """One failed login, kept for throttling (by user name and by client address)."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AppSecretRow(Base):
+    """Server-side secrets made on first use (the CSRF key), so every worker and restart agrees."""
+
+    __tablename__ = "app_secret"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class TaskRow(Base):
+    """A measure of the plan assigned to responsible bodies; ``version`` guards against stale edits."""
+
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(64), index=True)
+    eid: Mapped[str] = mapped_column(String(128))
+    source_id: Mapped[str | None] = mapped_column(String(200), unique=True)  # the extracted task's id
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    chapter: Mapped[str] = mapped_column(String(64), index=True)
+    lead: Mapped[str | None] = mapped_column(String(32))
+    partners: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    deadline: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    milestones: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    parent_id: Mapped[int | None] = mapped_column(Integer)
+    merged_into: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # SQLAlchemy adds "AND version = :seen" to every UPDATE and raises StaleDataError on 0 rows.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProjectRow(Base):
+    """A major project of the plan, with its register status and dates."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(32))
+    places: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    mentions: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]  # extracted ids
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    start: Mapped[str | None] = mapped_column(String(10))
+    end: Mapped[str | None] = mapped_column(String(10))
+    lead: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # SQLAlchemy adds "AND version = :seen" to every UPDATE and raises StaleDataError on 0 rows.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProgressReportRow(Base):
+    """A progress report on one task or one project, reviewed by the coordinator."""
+
+    __tablename__ = "progress_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(24))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str] = mapped_column(String(8), default="zh")
+    links: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    indicators: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    body: Mapped[str | None] = mapped_column(String(32))  # the body it reports for
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    review: Mapped[str] = mapped_column(String(16), default="submitted")
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # SQLAlchemy adds "AND version = :seen" to every UPDATE and raises StaleDataError on 0 rows.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EvidenceFileRow(Base):
+    """An uploaded evidence file, kept in the database so that it commits with its report or not at all
+    and no file name from a user ever becomes a path."""
+
+    __tablename__ = "evidence_file"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)  # cleaned display name, never used as a path
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CommentRow(Base):
+    """A public comment on a unit of a plan, a target, a task or a project; shown once published."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(200))
+    plan_id: Mapped[str | None] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending, published, rejected
+    client: Mapped[str] = mapped_column(String(64), index=True)  # hashed address, for rate limits
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    moderation_note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # SQLAlchemy adds "AND version = :seen" to every UPDATE and raises StaleDataError on 0 rows.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+Index("ix_comment_subject", CommentRow.subject_kind, CommentRow.subject_id)

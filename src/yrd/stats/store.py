@@ -38,6 +38,7 @@ from yrd.db.models import ImportBatchRow, IndicatorRow, ObservationMetaRow, Obse
 from yrd.errors import InputError
 from yrd.stats.model import Indicator, Observation, ObservationIn
 from yrd.stats.registry import Registry, load_registry
+from yrd.supervise import audit
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -398,6 +399,11 @@ def write_observations(
     if batch is not None and len(plan.position):
         batch.rows += len(plan.position)
     session.flush()
+    if report.new or report.revised:
+        changed = {"files": meta["file_name"], "new": report.new, "revised": report.revised,
+                   "unchanged": report.unchanged}  # fmt: skip
+        who = meta["created_by"] or "system"
+        audit.record(session, who, "observations.import", f"batch:{meta['id']}", None, changed)
     return report
 
 

@@ -5,22 +5,20 @@ observation list and its downloads are in `yrd.web.api_observations`.)
 Each route parses its input, calls `yrd.stats.store`, `yrd.stats.aggregate`, `yrd.stats.coverage`
 or `yrd.stats.importers` (and the registry) and shapes the result; errors take the app's one error
 shape: a bad ``as_of``/``period`` is a 422 naming the parameter, as FastAPI's own checks are.
-Writes need the bearer token of ``YRD_API_TOKEN`` (see `require_token`); a full role system comes
-with issue 6.
+The import needs the permission ``stats:import`` (an analyst's or admin's session or API token;
+see `yrd.web.auth`).
 """
 
 from __future__ import annotations
 
-import hmac
 import math
 import re
 from collections import defaultdict
 from typing import Annotated, Any, NoReturn
 
-from fastapi import APIRouter, File, Form, Query, Request, Security, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -35,8 +33,10 @@ from yrd.stats.aggregate import GroupValue, group_rows, standard_groups
 from yrd.stats.importers import ImportFailed, Issue, import_files, read_mapping
 from yrd.stats.model import Observation
 from yrd.stats.registry import link_targets, load_registry
+from yrd.supervise.roles import Principal
 from yrd.web import urls_stats
 from yrd.web.api_observations import indicator_or_404, regions_filter
+from yrd.web.auth import AUTH_RESPONSES, requires
 from yrd.web.deps import DatabaseDep, SessionDep
 from yrd.web.schemas import ErrorPublic
 
@@ -47,17 +47,6 @@ router = APIRouter(
 PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|\d{2}))?$")
 # The most an import request may upload, all files together (the importers hold them in memory).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-TOKEN_HELP = (
-    "writes are disabled: no API token is configured. Set YRD_API_TOKEN (e.g. "
-    "YRD_API_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe(32))') yrd serve) "
-    "and send it as 'Authorization: Bearer <token>'"
-)
-bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="apiToken",
-    description="The value of YRD_API_TOKEN, as `Authorization: Bearer <token>`. "
-    "Only writes need it; a full role system comes with issue 6.",
-)
 
 
 def _links(code: str) -> dict[str, str]:
@@ -290,22 +279,6 @@ def _error(status: int, message: str, errors: list[dict[str, Any]] | None = None
     return JSONResponse(error_body(message, errors), status_code=status, headers=headers)
 
 
-def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> JSONResponse | None:
-    """None when the request carries the configured token; else the refusal to send.
-
-    No token configured → 403 (writes are off, and the message says how to turn them on); a missing
-    or wrong token → 401. The comparison takes constant time (`hmac.compare_digest`).
-    """
-    expected = getattr(request.app.state.settings, "api_token", None)
-    if not expected:
-        return _error(403, TOKEN_HELP)
-    given = credentials.credentials if credentials is not None else ""
-    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-        why = "a wrong API token" if given else "no API token: send 'Authorization: Bearer <token>'"
-        return _error(401, why, headers={"WWW-Authenticate": "Bearer"})
-    return None
-
-
 def _issue(issue: Issue) -> dict[str, Any]:
     value = issue.value
     odd = value is not None and not isinstance(value, str | int | float)
@@ -323,15 +296,13 @@ def _issue(issue: Issue) -> dict[str, Any]:
             "model": ImportErrorPublic,
             "description": "a file has errors: each with file, row, column, value",
         },
-        401: {"model": ErrorPublic, "description": "no token or a wrong one"},
-        403: {"model": ErrorPublic, "description": "writes are disabled: YRD_API_TOKEN is not set"},
+        **AUTH_RESPONSES,
         413: {"model": ErrorPublic, "description": "the files are larger than the limit"},
     },
 )
 def import_observations(
-    request: Request,
     db: DatabaseDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    actor: Annotated[Principal, requires("stats:import")],
     files: Annotated[list[UploadFile], File(description="one or more files, imported as one batch")],
     format: Annotated[str | None, Form(description="csv, xlsx, nbs or wide; detected when left out")] = None,
     mapping: Annotated[str | None, Form(description="a wide table's mapping, as JSON text")] = None,
@@ -342,9 +313,6 @@ def import_observations(
     The answer counts what was (or, with ``dry_run``, would be) written per indicator: ``new``
     first vintages, ``revised`` new vintages of known keys, ``unchanged`` rows equal to a stored one.
     """
-    refused = require_token(request, credentials)
-    if refused is not None:
-        return refused
     loaded: list[tuple[str, bytes]] = []
     size = 0
     for upload in files:
@@ -355,7 +323,9 @@ def import_observations(
         loaded.append((upload.filename or f"file{len(loaded) + 1}", data))
     chosen = read_mapping(mapping) if mapping else None
     try:
-        report = import_files(db, loaded, fmt=format or None, mapping=chosen, dry_run=dry_run)
+        report = import_files(
+            db, loaded, fmt=format or None, mapping=chosen, dry_run=dry_run, who=actor.username
+        )
     except ImportFailed as exc:
         noun = "error" if len(exc.issues) == 1 else "errors"
         return _error(400, f"{len(exc.issues)} {noun}, nothing imported", [_issue(i) for i in exc.issues])

@@ -7,15 +7,25 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yrd import __version__
 from yrd.db import Database
-from yrd.errors import InputError, NotFoundError, YrdError
+from yrd.errors import (
+    AuthError,
+    ConflictError,
+    ForbiddenError,
+    InputError,
+    NotFoundError,
+    ThrottledError,
+    YrdError,
+)
 from yrd.settings import Settings
+from yrd.web import urls_supervise as urls
+from yrd.web.auth import CsrfCookieMiddleware
 
 STATIC = Path(__file__).parent / "static"
 
@@ -26,7 +36,15 @@ def error_body(message: str, errors: list[dict] | None = None) -> dict:  # type:
 
 
 # The HTTP status of each error class; the first match wins (subclasses before their base).
-_STATUS: dict[type[YrdError], int] = {NotFoundError: 404, InputError: 400, YrdError: 500}
+_STATUS: dict[type[YrdError], int] = {
+    NotFoundError: 404,
+    InputError: 400,
+    AuthError: 401,
+    ForbiddenError: 403,
+    ConflictError: 409,
+    ThrottledError: 429,
+    YrdError: 500,
+}
 
 
 def _wants_json(request: Request) -> bool:
@@ -53,19 +71,26 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = db
+    if settings.api_token:
+        from yrd.supervise.accounts import adopt_legacy_token
+
+        adopt_legacy_token(db, settings.api_token)
     # Pages of Chinese text and map data compress about 5:1; small answers are sent as they are.
     # Level 6 (zlib's default) rather than Starlette's 9: nearly the same size for a fraction of the
     # CPU on answers made per request (docs/benchmarks.md, statistics).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(CsrfCookieMiddleware)
 
     from yrd.web import (
         api,
+        api_accounts,
         api_evaluate,
         api_extract,
         api_observations,
         api_regions,
         api_stats,
         pages,
+        pages_account,
         pages_evaluate,
         pages_extract,
         pages_regions,
@@ -79,23 +104,33 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_stats.router)
     app.include_router(api_observations.router)
     app.include_router(api_evaluate.router)
+    app.include_router(api_accounts.router)
     app.include_router(pages_regions.router)
     app.include_router(pages_extract.router)
     app.include_router(pages_stats.router)
     app.include_router(pages_evaluate.router)
     app.include_router(pages_report.router)
+    app.include_router(pages_account.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    def respond(request: Request, status: int, message: str, errors: list | None = None):  # type: ignore[no-untyped-def,type-arg]
-        """One error, as JSON for the API and JSON clients, as a page for browsers."""
+    def respond(request: Request, status: int, message: str, errors: list | None = None, headers=None):  # type: ignore[no-untyped-def,type-arg]
+        """One error, as JSON for the API and JSON clients, as a page for browsers (who are sent to
+        the login page when a page needs a login)."""
         if _wants_json(request):
-            return JSONResponse(error_body(message, errors), status_code=status)
-        return pages.error_page(request, status, message)
+            return JSONResponse(error_body(message, errors), status_code=status, headers=headers)
+        if status == 401 and request.method == "GET":
+            return RedirectResponse(urls.login_page(next=urls.local_path(request)), status_code=303)
+        response = pages.error_page(request, status, message)
+        response.headers.update(headers or {})
+        return response
 
     async def on_yrd_error(request: Request, exc: Exception):  # type: ignore[no-untyped-def]
         status = next(code for cls, code in _STATUS.items() if isinstance(exc, cls))
-        return respond(request, status, str(exc))
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ThrottledError) else None
+        if isinstance(exc, AuthError):
+            headers = {"WWW-Authenticate": "Bearer"}
+        return respond(request, status, str(exc), headers=headers)
 
     async def on_invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]

@@ -27,7 +27,17 @@ from yrd.documents.search import search as run_search
 from yrd.errors import InputError, NotFoundError
 from yrd.extract.pipeline import record_counts
 from yrd.regions import store as regions_store
-from yrd.web import i18n, records, urls, urls_evaluate, urls_extract, urls_regions, urls_stats
+from yrd.web import (
+    auth,
+    i18n,
+    records,
+    urls,
+    urls_evaluate,
+    urls_extract,
+    urls_regions,
+    urls_stats,
+    urls_supervise,
+)
 from yrd.web.deps import SessionDep
 
 router = APIRouter(include_in_schema=False)
@@ -217,6 +227,10 @@ def render(
         "site_nav": site_nav(request.url.path),
         "version": __version__,
         "header_q": "",
+        "me": auth.viewer(request),
+        "csrf_token": auth.csrf_token(request),
+        "account_urls": urls_supervise,
+        "here": urls_supervise.local_path(request),
         **context,
     }
     response = HTMLResponse(i18n.environment(ui).get_template(template).render(values), status_code=status)
@@ -360,7 +374,10 @@ def _gist(unit: Unit, ui: str) -> str:
 
 @router.get("/plans/{plan_id}/units/{eid}", response_class=HTMLResponse)
 def unit_permalink(request: Request, plan_id: str, eid: str, session: SessionDep) -> HTMLResponse:
-    """The permalink page of one unit: its citations, where it sits, its text in both languages."""
+    """The permalink page of one unit: its citations, where it sits, its text in both languages,
+    its published comments and the comment form."""
+    from yrd.web import pages_comments  # it builds on this module
+
     doc = Doc.of(store.load_plan(session, plan_id))
     unit = doc.get(eid)
     ui = ui_lang(request)
@@ -391,6 +408,8 @@ def unit_permalink(request: Request, plan_id: str, eid: str, session: SessionDep
         "unit_label": unit_label,
         "unit_heading": unit_heading,
         "lead_sep": LEAD_SEPARATOR,
+        "comments": pages_comments.comment_context(session, "unit", eid, plan_id=plan_id),
+        "comment_notice": pages_comments.comment_notice(request),
     }
     return render(request, "unit.html", context, json_href=urls.api_unit(plan_id, eid))
 

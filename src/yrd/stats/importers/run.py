@@ -270,8 +270,11 @@ def import_files(
     regions: Regions | None = None,
     store: StoreLike | None = None,
     progress: Callable[[str], None] | None = None,
+    who: str = "",
 ) -> ImportReport:
     """Import observation files, all or nothing; with ``dry_run`` report what would change.
+
+    ``who`` (a user name) is kept on the batch and in the audit log.
 
     Example:
         >>> report = import_files(db, [("gdp.csv", data)])   # doctest: +SKIP
@@ -297,6 +300,7 @@ def import_files(
         "sha256": digest(files),
         "formats": sorted({s.format for s in summaries}),
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "who": who,
     }
     try:
         with db.write() as session:
