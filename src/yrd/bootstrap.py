@@ -9,11 +9,13 @@ from yrd.documents.load import LoadResult, load_default, load_files
 from yrd.extract.pipeline import extract_plan
 from yrd.regions.store import seed_regions
 from yrd.stats.seed import seed_official_stats
+from yrd.supervise.seed import seed_supervision
 
 
 def prepare_default(db: Database, progress: Callable[[str], None] | None = None) -> LoadResult:
     """The Outline loaded, the regions seeded, the Outline's records extracted and the official
-    statistics imported (each a no-op when already done), so a new user sees every capability on
+    statistics imported and the Outline's tasks and projects put under supervision (each a no-op when
+    already done), so a new user sees every capability on
     the first run."""
     step = progress or (lambda _msg: None)
     result = load_default(db, progress=progress)
@@ -23,6 +25,8 @@ def prepare_default(db: Database, progress: Callable[[str], None] | None = None)
     extract_plan(db, result.plan_id)
     step("statistics")
     seed_official_stats(db)
+    step("supervision")
+    seed_supervision(db, result.plan_id)
     return result
 
 

@@ -73,7 +73,7 @@ def load(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
             ) as progress,
         ):
-            task = progress.add_task("loading", total=len(data) + 3 if data else 6)
+            task = progress.add_task("loading", total=len(data) + 3 if data else 7)
 
             def step(msg: str) -> None:
                 progress.update(task, description=msg, advance=1)

@@ -128,7 +128,7 @@ def test_account_rules_name_the_field(db: Database) -> None:
         accounts.create_user(db, ADMIN, "carol", PASSWORD, "king")
     with pytest.raises(InputError, match="reporter must be bound"):
         accounts.create_user(db, ADMIN, "carol", PASSWORD, "reporter")
-    with pytest.raises(InputError, match="unknown responsible body 999999"):
+    with pytest.raises(InputError, match="'999999' is not a responsible body"):
         accounts.create_user(db, ADMIN, "carol", PASSWORD, "reporter", bodies=["999999"])
     alice = _user(db).principal()
     with pytest.raises(ConflictError, match="taken"):

@@ -342,7 +342,11 @@ def test_import_refuses_a_bad_format_or_mapping_in_the_error_shape(
 def test_openapi_describes_the_token_and_the_downloads(x_client: TestClient) -> None:
     spec = x_client.get("/openapi.json").json()
     schemes = spec["components"]["securitySchemes"]
-    assert schemes["token"] == {"type": "http", "scheme": "bearer", "description": schemes["token"]["description"]}
+    assert schemes["token"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["token"]["description"],
+    }
     assert schemes["session"]["in"] == "cookie" and schemes["session"]["name"] == "yrd_session"
     assert "scopes" in schemes["token"]["description"]
     op = spec["paths"]["/api/observations/import"]["post"]

@@ -27,6 +27,7 @@ from yrd.db import Database
 from yrd.db.models import ApiTokenRow, AppSecretRow, LoginAttemptRow, SessionRow, UserRow
 from yrd.errors import AuthError, ConflictError, InputError, NotFoundError, ThrottledError
 from yrd.supervise import audit
+from yrd.supervise.bodies import check_bodies
 from yrd.supervise.roles import GRANTS, Principal, check_role, check_scopes
 
 HASHER = PasswordHasher()
@@ -166,8 +167,6 @@ def check_username(username: str) -> str:
 
 
 def _check_bodies(role: str, bodies: Iterable[str]) -> list[str]:
-    from yrd.supervise.bodies import check_bodies  # the known bodies need the region table
-
     wanted = check_bodies(bodies)
     if role == "reporter" and not wanted:
         raise InputError("bodies: a reporter must be bound to at least one responsible body")

@@ -1,18 +1,30 @@
-"""Responsible bodies: the regions of the gazetteer (provinces, cities, counties) and the bodies the
-plans name that are not regions (the leading group's office, NDRC, …), with their names."""
+"""Responsible bodies: the provinces and cities of the Delta (GB/T 2260 codes, from the shipped
+gazetteer) and the bodies the plans name that are not regions (the leading group's office, NDRC, …).
+The one list every check of a body code reads."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from yrd.errors import InputError
 from yrd.extract.actors import actor_names
 from yrd.regions.gazetteer import load_gazetteer
 
+LEVELS = ("province", "prefecture")
+
+
+@cache
+def known_bodies() -> dict[str, str]:
+    """Every body code with its Chinese name."""
+    names = {r.code: r.name_zh for r in load_gazetteer().regions if r.level in LEVELS}
+    names.update(actor_names())
+    return names
+
 
 def body_name(code: str, lang: str = "zh") -> str:
     """A body's name in one language (English for regions; the Chinese name of other bodies, whose
-    codes are English already)."""
+    codes are English words already)."""
     region = load_gazetteer().get(code)
     if region is not None:
         return region.name_zh if lang == "zh" else region.name_en
@@ -22,17 +34,26 @@ def body_name(code: str, lang: str = "zh") -> str:
     return code
 
 
-def is_body(code: str) -> bool:
-    return load_gazetteer().get(code) is not None or code in actor_names()
+def check_body(code: object, what: str = "body") -> str:
+    """A known body code.
 
-
-def check_bodies(bodies: Iterable[str], field: str = "bodies") -> list[str]:
-    """The codes, deduplicated in order; InputError naming the unknown ones."""
-    wanted = list(dict.fromkeys(b.strip() for b in bodies if b and b.strip()))
-    unknown = [b for b in wanted if not is_body(b)]
-    if unknown:
+    Raises:
+        InputError: not a province, city or named body.
+    """
+    if not isinstance(code, str) or code.strip() not in known_bodies():
         raise InputError(
-            f"{field}: unknown responsible body {', '.join(unknown)} (use a GB/T 2260 region code such "
-            f"as 340000 for Anhui, or one of {', '.join(sorted(actor_names()))})"
+            f"{what}: {code!r} is not a responsible body: use a province or city code (GB/T 2260, e.g. "
+            f"340000 for Anhui) or one of {', '.join(sorted(actor_names()))}"
         )
-    return wanted
+    return code.strip()
+
+
+def check_bodies(codes: object, what: str = "bodies") -> list[str]:
+    """Known body codes, duplicates dropped, in the order given."""
+    if isinstance(codes, str) or not isinstance(codes, Iterable):
+        raise InputError(f"{what} must be a list of body codes, not {codes!r}")
+    return list(
+        dict.fromkeys(
+            check_body(code, what) for code in codes if not (isinstance(code, str) and not code.strip())
+        )
+    )

@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from yrd.web import (
         api,
         api_accounts,
+        api_comments,
         api_evaluate,
         api_extract,
         api_observations,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         api_stats,
         pages,
         pages_account,
+        pages_comments,
         pages_evaluate,
         pages_extract,
         pages_regions,
@@ -105,12 +107,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_observations.router)
     app.include_router(api_evaluate.router)
     app.include_router(api_accounts.router)
+    app.include_router(api_comments.router)
     app.include_router(pages_regions.router)
     app.include_router(pages_extract.router)
     app.include_router(pages_stats.router)
     app.include_router(pages_evaluate.router)
     app.include_router(pages_report.router)
     app.include_router(pages_account.router)
+    app.include_router(pages_comments.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
