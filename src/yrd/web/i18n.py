@@ -94,7 +94,7 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str, defau
 
 
 def extract_messages() -> dict[str, tuple[str, ...] | str]:
-    """Every message id the templates and pages.py use (a plural message maps to its forms).
+    """Every message id the templates and the page modules use (a plural message maps to its forms).
 
     A test compares this with the catalogues, so a string added to a page without a translation fails.
     """
@@ -112,8 +112,8 @@ def extract_messages() -> dict[str, tuple[str, ...] | str]:
         str(TEMPLATES), method_map=[("**.html", "jinja2.ext:babel_extract")]
     ):
         add(message)
-    pages = Path(__file__).parent / "pages.py"
-    with pages.open("rb") as fh:
-        for _line, message, _comments, _context in extract("python", fh, keywords={"N_": None, "_": None}):
-            add(message)
+    for pages in sorted(Path(__file__).parent.glob("pages*.py")):
+        with pages.open("rb") as fh:
+            for _line, message, _comments, _context in extract("python", fh, keywords={"N_": None, "_": None}):
+                add(message)
     return found

@@ -243,8 +243,12 @@ def render(
 
 ERROR_TITLES: dict[int, str] = {
     400: N_("This request cannot be answered"),
+    401: N_("Please log in"),
+    403: N_("Not allowed"),
     404: N_("Page not found"),
+    409: N_("Changed in the meantime"),
     422: N_("Some parameters are not valid"),
+    429: N_("Too many attempts"),
     500: N_("Something went wrong"),
 }
 
