@@ -24,6 +24,7 @@ from yrd.documents.model import Plan, Problem
 from yrd.documents.readers import plain_lines, read_source
 from yrd.documents.structure import parse_structure
 from yrd.errors import InputError
+from yrd.supervise import audit
 
 DEFAULT_PLAN = "yrd-outline-2019"
 _PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -167,6 +168,11 @@ def load_files(
             for p in parsed
         ]
         changed = store.save_plan(session, plan, sources)
+        if changed:
+            files = [{"name": Path(p.name).name, "sha256": p.sha256} for p in parsed]
+            audit.record(
+                session, "system", "plan.load", f"plan:{pid}", None, {"files": files, **counts(plan)}
+            )
     return LoadResult(pid, changed, _file_report(parsed, known), plan.warnings, counts(plan))
 
 

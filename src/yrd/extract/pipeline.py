@@ -22,6 +22,7 @@ from yrd.documents.citation import cite, short_title
 from yrd.documents.model import Plan
 from yrd.errors import InputError, NotFoundError
 from yrd.extract.model import KINDS, Record
+from yrd.supervise import audit
 
 # Bump when an extractor changes what it finds, so stored runs are redone.
 VERSION = "2"
@@ -112,6 +113,8 @@ def extract_plan(
         run.content_hash, run.version, run.counts = digest, VERSION, counts
         run.ran_at = datetime.now(UTC)
         session.merge(run)
+        audit.record(session, "system", "extraction.run", f"plan:{plan_id}", None,
+                     {"version": VERSION, "counts": counts})  # fmt: skip
     return ExtractResult(plan_id, True, counts)
 
 

@@ -9,7 +9,7 @@ fresh database still shows the regions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
@@ -20,6 +20,7 @@ from yrd.db.models import RegionGroupMemberRow, RegionGroupRow, RegionRow
 from yrd.errors import InputError, NotFoundError
 from yrd.regions.gazetteer import Region, load_gazetteer
 from yrd.regions.groups import RegionGroup, load_groups, validate
+from yrd.supervise import audit
 
 _REGION_FIELDS = ("name_zh", "short_zh", "name_en", "level", "parent_code", "province_code", "lon", "lat")
 _GROUP_FIELDS = ("name_zh", "name_en", "kind", "definition", "source", "source_ref", "partial", "note")
@@ -113,10 +114,12 @@ def seed_regions(db: Database) -> SeedResult:
             elif _differs(session, row, group, seq):
                 _write_group(session, group, row, seq, "seed")
                 result.groups_updated += 1
+        if result.changed:
+            audit.record(session, "system", "regions.seed", "regions", None, asdict(result))
     return result
 
 
-def save_group(db: Database, group: RegionGroup) -> None:
+def save_group(db: Database, group: RegionGroup, who: str = "system") -> None:
     """Create or replace a group as an admin edit: later seeds leave it as it is.
 
     Raises:
@@ -130,7 +133,14 @@ def save_group(db: Database, group: RegionGroup) -> None:
             _seed_region_rows(session, SeedResult())
         row = session.get(RegionGroupRow, group.code)
         seq = row.seq if row is not None else (session.scalar(select(func.max(RegionGroupRow.seq))) or 0) + 1
+        before = (
+            None
+            if row is None
+            else {"name_zh": row.name_zh, "members": sorted(_members_of(session, row.code))}
+        )
         _write_group(session, group, row, seq, "admin")
+        after = {"name_zh": group.name_zh, "members": sorted(group.members)}
+        audit.record(session, who, "group.save", f"group:{group.code}", before, after)
 
 
 # ---------------------------------------------------------------------------------------------- reading

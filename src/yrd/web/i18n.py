@@ -114,6 +114,8 @@ def extract_messages() -> dict[str, tuple[str, ...] | str]:
         add(message)
     for pages in sorted(Path(__file__).parent.glob("pages*.py")):
         with pages.open("rb") as fh:
-            for _line, message, _comments, _context in extract("python", fh, keywords={"N_": None, "_": None}):
+            for _line, message, _comments, _context in extract(
+                "python", fh, keywords={"N_": None, "_": None}
+            ):
                 add(message)
     return found
