@@ -86,6 +86,19 @@ def test_audit_verify_passes_then_names_the_altered_entry(run, db: Database) -> 
     log = json.loads(run("audit", "log", "--format", "json").output)["data"]
     assert [e["action"] for e in log] == ["user.update", "user.create", "user.create", "user.create"]
     assert log[0]["actor"].startswith("cli:")
+    head = ok.output.split("head: ")[1].split()[0]
+    assert head.startswith("4:") and run("audit", "verify", "--head", head).exit_code == 0
+    run("user", "add", "u4", "--generate")
+    with db.engine.begin() as conn:  # the newest entry removed: the chain alone still looks intact
+        conn.execute(text("DELETE FROM audit_entry WHERE seq = 5"))
+    assert run("audit", "verify").exit_code == 0
+    run("user", "add", "u5", "--generate")  # and a rewrite of the tail is caught by the archived head
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry WHERE seq >= 4"))
+    cut = run("audit", "verify", "--head", head)
+    assert cut.exit_code == 1 and "entry 4 is missing or differs" in cut.output
+    for name in ("u6", "u7"):
+        run("user", "add", name, "--generate")
     with db.engine.begin() as conn:  # an insider edits a past entry directly in the database
         conn.execute(text("UPDATE audit_entry SET actor = 'someone-else' WHERE seq = 2"))
     broken = run("audit", "verify")

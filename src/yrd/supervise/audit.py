@@ -181,3 +181,9 @@ def entries(session: Session, entity: str | None = None, limit: int = 100) -> li
     if entity is not None:
         query = query.where(AuditEntryRow.entity == entity)
     return [_entry(row) for row in session.execute(query).scalars()]
+
+
+def entry_at(session: Session, seq: int) -> AuditEntry | None:
+    """The entry numbered ``seq``, or None."""
+    row = session.get(AuditEntryRow, seq)
+    return None if row is None else _entry(row)

@@ -190,13 +190,35 @@ def token_revoke(token_id: int) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain; exit 1 naming the first altered, unlinked or missing entry."""
+def audit_verify(
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head", help="SEQ:HASH printed by an earlier verify: also check that entry is unchanged"
+        ),
+    ] = None,
+) -> None:
+    """Recompute the hash chain; exit 1 naming the first altered, unlinked or missing entry.
+
+    The chain alone cannot show that the newest entries were cut off or the whole log rewritten;
+    archive the printed head and pass it back with --head to check for that too.
+    """
     with errors(), database() as db, db.read() as session:
         result = audit.verify(session)
         if not result.ok:
             raise YrdError(f"audit log: {result.reason} ({result.checked} entries before it are intact)")
+        if head is not None:
+            seq_text, _, digest = head.partition(":")
+            if not seq_text.isdigit() or len(digest) != 64:
+                raise InputError(f"--head {head!r}: give SEQ:HASH as printed by `yrd audit verify`")
+            found = audit.entry_at(session, int(seq_text))
+            if found is None or found.hash != digest:
+                raise YrdError(f"audit log: entry {seq_text} is missing or differs from the archived head "
+                               "(the log was cut off or rewritten)")  # fmt: skip
         out.print(f"[green]ok[/] {escape(result.reason)}")
+        last = audit.entries(session, limit=1)
+        if last:
+            out.print(f"head: {last[0].seq}:{last[0].hash}  (keep it; `--head` checks it later)")
 
 
 @audit_app.command("log")
@@ -234,7 +256,10 @@ def audit_log(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `yrd user`, `yrd token` and `yrd audit` to the main CLI."""
+    """Add `yrd user`, `yrd token`, `yrd audit` and the supervision work commands to the main CLI."""
+    from yrd.supervise import cli_work  # imported here: it reuses this module's `_operator`
+
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
     app.add_typer(audit_app, name="audit")
+    cli_work.register(app)
