@@ -430,6 +430,8 @@ def change_status(
     comment = check_text(comment, "comment", max_len=MAX_NOTE)
     with versioned(db, actor.username) as tx:
         row = _load(tx, task_id, version)
+        # who may act on this task at all comes before what the workflow allows from here
+        actor.require_body([row.lead, *(row.partners or [])], f"task {row.id}")
         require_move(actor, row, check_move(row, status))
         move(tx, row, status, comment)
         task = _task(row, date.today())
