@@ -35,7 +35,7 @@ def test_seed_the_real_outline(default_db: Database) -> None:
     with default_db.read() as s:
         tasks = list_tasks(s, plan_id=OUTLINE, include_superseded=True)
         projects = list_projects(s, plan_id=OUTLINE)
-        entries = [e for e in audit.entries(s, limit=1000) if e.entity == f"plan:{OUTLINE}"]
+        entries = [e for e in audit.entries(s, limit=1000) if e.action == "supervision.seed"]
         assert audit.verify(s).ok
     assert [(e.action, e.actor, e.after) for e in entries] == [("supervision.seed", "system", counts)]
 

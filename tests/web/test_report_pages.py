@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from yrd.db import Database
 from yrd.reports import Report, Section, figure_files
 from yrd.settings import Settings
+from yrd.supervise import tasks
+from yrd.supervise.roles import system
 from yrd.web import pages_report
 from yrd.web.app import create_app
 
@@ -133,3 +135,13 @@ def test_cache_key_follows_the_data(client: TestClient, html: str, tmp_path: Pat
         version = pages_report.data_version(session)
     assert re.match(r"^\d+:", version)
     assert client.get(f"/report.html?period={PERIOD}&lang=en").text == html  # served from the cache
+    db = client.app.state.db  # type: ignore[attr-defined]
+    with db.read() as session:
+        task = tasks.list_tasks(session)[0]
+    tasks.change_status(db, system("tests"), task.id, status="in_progress", version=task.version)
+    with db.read() as session:  # a task moved: the report's task section changes, so does the key
+        assert pages_report.data_version(session) != version
+    for status in ("cancelled", "not_started"):  # put the shared database back as it was
+        with db.read() as session:
+            now = tasks.get_task(session, task.id)
+        tasks.change_status(db, system("tests"), task.id, status=status, version=now.version)

@@ -21,6 +21,8 @@ Choices (stated in the report too):
 - **Maps**: the target indicators (then GDP per head, urbanisation, income) with a figure for most
   regions of a level in some year up to the period, the latest such year; cities when at least half
   of the 41 report, else provinces; at most `MAX_MAPS`.
+- **Tasks and projects** (`yrd.reports.supervision`): as the supervision records stand on the day
+  the report is generated (they keep no published vintages), counting only accepted progress reports.
 - **Sources**: every current observation (or as published at ``as_of``) of the indicators used,
   and of the indicators their group values are computed from, up to the period; grouped by source
   text, with status and import batch.
@@ -976,6 +978,12 @@ def build_assessment_report(
     sources = _sources(ctx)
     _set_counts(ctx, sources.used, [*targets, maps, disparity, index, performance])
     summary = _summary(ctx, plan_title, as_of_text, sources.used, sources)
+    from yrd.reports.supervision import supervision_sections  # it builds on this module's texts
+
+    today_day = today.date() if isinstance(today, datetime) else today
+    supervision = supervision_sections(
+        session, plan_id=plan, period=assessment.period, lang=lang, today=today_day
+    )
     return Report(
         title=tr("title", lang, period=assessment.period),
         lang=lang,  # type: ignore[arg-type]
@@ -986,7 +994,7 @@ def build_assessment_report(
             organisation=tr("organisation", lang),
             sources=sources.sources or [],
         ),
-        sections=[summary, *targets, maps, disparity, index, performance],
+        sections=[summary, *targets, maps, disparity, index, performance, *supervision],
         annexes=[_methods_annex(ctx), _verdicts_annex(ctx)],
     )
 

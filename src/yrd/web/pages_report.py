@@ -35,6 +35,7 @@ from yrd.errors import InputError, NotFoundError
 from yrd.reports import FORMATS, MEDIA_TYPES, Report, figure_files, filename, render
 from yrd.reports.model import LANGS, Figure, Section
 from yrd.stats import store
+from yrd.supervise import audit
 from yrd.web.deps import SessionDep
 from yrd.web.pages import render as render_page
 from yrd.web.pages import ui_lang
@@ -132,9 +133,10 @@ CACHE = ReportCache()
 
 
 def data_version(session: Session) -> str:
-    """Changes whenever statistics are imported (every import is a batch)."""
-    batches = store.batches(session)
-    return f"{len(batches)}:{batches[0]['id']}:{batches[0]['created_at']}" if batches else "0"
+    """Changes with every write: the head of the audit log, which records them all (statistics, and
+    the tasks and projects the report's supervision sections count)."""
+    head = audit.entries(session, limit=1)
+    return f"{head[0].seq}:{head[0].hash[:16]}" if head else "0:"
 
 
 # ---------------------------------------------------------------------------------------------- urls
