@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import Session
 
 from yrd.errors import InputError
@@ -163,6 +164,8 @@ def body_names(lang: str) -> dict[str, str]:
 
 
 def _cell(sheet: Any, row: int, column: int, value: Any) -> None:
+    if isinstance(value, str):  # a worksheet cannot hold control characters (a typed filter may have any)
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text

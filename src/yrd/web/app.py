@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         api_observations,
         api_regions,
         api_stats,
+        api_supervise,
         pages,
         pages_account,
         pages_comments,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         pages_regions,
         pages_report,
         pages_stats,
+        pages_supervise,
     )
 
     app.include_router(api.router)
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_evaluate.router)
     app.include_router(api_accounts.router)
     app.include_router(api_comments.router)
+    app.include_router(api_supervise.router)
     app.include_router(pages_regions.router)
     app.include_router(pages_extract.router)
     app.include_router(pages_stats.router)
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages_report.router)
     app.include_router(pages_account.router)
     app.include_router(pages_comments.router)
+    app.include_router(pages_supervise.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

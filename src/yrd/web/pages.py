@@ -37,6 +37,7 @@ from yrd.web import (
     urls_regions,
     urls_stats,
     urls_supervise,
+    urls_tasks,
 )
 from yrd.web.deps import SessionDep
 
@@ -180,6 +181,7 @@ def site_nav(path: str) -> list[dict[str, Any]]:
         return "page" if path == href else ("true" if inside else None)
 
     stats = path.startswith(("/indicators", "/statistics/")) or path.endswith("/statistics")
+    supervision = path.startswith(("/tasks", "/reports", "/bodies", "/overdue"))
     evaluation = path.startswith(("/evaluation", "/methods", "/disparity/", "/index-composite"))
     return [
         {"name": N_("Regions"), "href": urls_regions.regions_page(),
@@ -191,6 +193,10 @@ def site_nav(path: str) -> list[dict[str, Any]]:
         {"name": N_("Map"), "href": urls_evaluate.map_page(),
          "current": here(urls_evaluate.map_page(), False)},
         {"name": N_("Report"), "href": "/report", "current": here("/report", False)},
+        {"name": N_("Tasks"), "href": urls_tasks.tasks_board(),
+         "current": here(urls_tasks.tasks_board(), supervision)},
+        {"name": N_("Projects"), "href": urls_tasks.projects_register(),
+         "current": here(urls_tasks.projects_register(), path.startswith("/projects/"))},
     ]  # fmt: skip
 
 
