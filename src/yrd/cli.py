@@ -235,11 +235,10 @@ def serve(
             f"[bold green]YRD Integration Monitor[/] on [link]http://{host}:{port}[/link]  (Ctrl+C stops)"
         )
         if password is not None:
-            shown = "the password in YRD_ADMIN_PASSWORD" if settings.admin_password else escape(password)
-            out.print(
-                f"first run: log in at http://{host}:{port}/login as [bold]admin[/] with {shown} "
-                "(change it on /account; `yrd user add` makes more accounts)"
-            )
+            shown = "(the one in YRD_ADMIN_PASSWORD)" if settings.admin_password else escape(password)
+            out.print(f"first run: an administrator account was made; log in at http://{host}:{port}/login")
+            out.print(f"  user:     admin\n  password: {shown}")
+            out.print("  (change it on /account; `yrd user add` makes more accounts)")
         out.print(f"database: {db.safe_url}")
         config = uvicorn.Config(create_app(settings, db), host=host, port=port, log_level="warning")
         server = uvicorn.Server(config)
