@@ -206,7 +206,7 @@ imports = st.one_of(
 
 @settings(
     max_examples=100,
-    deadline=2000,
+    deadline=None,  # a timing is no test result; benchmarks measure speed
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
