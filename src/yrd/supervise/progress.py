@@ -610,6 +610,11 @@ def update_report(
         ConflictError: a stale ``version``, or the report is already accepted.
     """
     actor.require("report:file")
+    with db.read() as session:  # who may change it comes before what is wrong with the change
+        row = _visible_row(session, report_id, actor)
+        if actor.user_id is None or row.author_id != actor.user_id:
+            raise ForbiddenError(f"only the author of report {report_id} may change it")
+        actor.require_body([row.body] if row.body else _Bodies(session).of_report(row), f"report {report_id}")
     remove = set(remove_files)
     fields = (period, status, narrative, lang, links, indicators)
     if all(v is UNSET for v in fields) and not add_files and not remove:
@@ -626,10 +631,6 @@ def update_report(
         raise InputError(f"lang {lang!r} must be one of {', '.join(LANGS)}")
     checked_links = links if isinstance(links, _Unset) else check_links(links)
     with db.read() as session:
-        row = _visible_row(session, report_id, actor)
-        if actor.user_id is None or row.author_id != actor.user_id:
-            raise ForbiddenError(f"only the author of report {report_id} may change it")
-        actor.require_body([row.body] if row.body else _Bodies(session).of_report(row), f"report {report_id}")
         checked_indicators = (
             indicators if isinstance(indicators, _Unset) else check_indicators(session, indicators)
         )

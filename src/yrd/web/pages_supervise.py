@@ -1,5 +1,6 @@
-"""Pages of supervision: the task board, a task with its moves, assignment, reports and history, the
-report form and a report's review, the project register with its map, a body's quarter, the overdue list.
+"""Pages of supervision: the task board (with the coordinator's merge), a task with its moves, assignment,
+milestones, split, reports and history, the report form, a report's review and its author's edit, the
+project register with its map, a body's quarter, the overdue list.
 
 Every check of who may do what is the library's (`yrd.supervise`); the pages only hide the buttons and
 forms it would refuse. Forms post with the page's CSRF token; a refused post shows the same page again
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from yrd.db import Database
@@ -48,6 +50,11 @@ STATUS_NAMES = {
     "preparing": N_("Preparing"),
     "under_construction": N_("Under construction"),
 }
+NEW_MILESTONE_ROWS = 2  # empty rows under a task's milestones, to add new ones
+MAX_SPLIT_TEXT = 20 * (tasks.MAX_TITLE + 2)  # the split form's lines, all titles together
+MAX_MERGE = 50  # as many tasks as the API merges at once
+MAX_BOARD_ROWS = 5000  # hidden version inputs the board may send
+EDITABLE_REVIEWS = ("submitted", "returned")  # the author may still change the report
 REVIEW_NAMES = {"submitted": N_("Awaiting review"), "accepted": N_("Accepted"), "returned": N_("Returned")}
 # The HTTP status of a refused form post (the page is shown again with the message).
 FORM_STATUS: dict[type[YrdError], int] = {
@@ -95,6 +102,8 @@ def task_card(t: tasks.Task, ui: str) -> dict[str, Any]:
         "status_name": STATUS_NAMES.get(t.status, t.status),
         "overdue": t.overdue,
         "at_risk": t.at_risk,
+        "open": t.status in tasks.OPEN_STATUSES,
+        "version": t.version,
         "href": urls_tasks.task_page(t.id),
     }
 
@@ -155,11 +164,6 @@ def tasks_board(
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """Every task, filterable; a table with its bodies, deadline, status and risk markers."""
-    ui = ui_lang(request)
-    status = status if status in (*tasks.TASK_STATUSES, tasks.SUPERSEDED) else ""
-    found = tasks.list_tasks(session, chapter=chapter or None, body=body or None, status=status or None,
-                             overdue=True if overdue else None, at_risk=True if at_risk else None,
-                             q=q or None)  # fmt: skip
     filters = {
         "chapter": chapter,
         "body": body,
@@ -168,6 +172,26 @@ def tasks_board(
         "at_risk": at_risk,
         "q": q,
     }
+    return _board(request, session, filters)
+
+
+def _board(
+    request: Request,
+    session: Session,
+    filters: dict[str, Any],
+    *,
+    merge_error: str | None = None,
+    merge_draft: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The board; shown again by a refused merge with the message, the title typed and the rows ticked."""
+    ui = ui_lang(request)
+    status = filters["status"] if filters["status"] in (*tasks.TASK_STATUSES, tasks.SUPERSEDED) else ""
+    filters = {**filters, "status": status}
+    found = tasks.list_tasks(session, chapter=filters["chapter"] or None, body=filters["body"] or None,
+                             status=status or None, overdue=True if filters["overdue"] else None,
+                             at_risk=True if filters["at_risk"] else None,
+                             q=filters["q"] or None)  # fmt: skip
     every = tasks.list_tasks(session)
     context = {
         "filters": filters,
@@ -177,8 +201,14 @@ def tasks_board(
         "statuses": [(s, STATUS_NAMES[s]) for s in (*tasks.TASK_STATUSES, tasks.SUPERSEDED)],
         "xlsx_href": urls_tasks.tasks_xlsx(**filters, lang=ui),
         "counts": {s: sum(1 for t in found if t.status == s) for s in tasks.TASK_STATUSES},
+        "may_merge": viewer(request).can("task:manage"),
+        "merge_action": urls_tasks.tasks_merge_action(),
+        "merge_error": merge_error,
+        "merge_draft": merge_draft or {"title": "", "task_ids": []},
     }
-    return render(request, "tasks_board.html", context, json_href=urls_tasks.api_tasks(**filters))
+    return render(
+        request, "tasks_board.html", context, status=status_code, json_href=urls_tasks.api_tasks(**filters)
+    )
 
 
 # ----------------------------------------------------------------------------------------------- task
@@ -193,10 +223,15 @@ def _task_page(
     status: int = 200,
     draft: dict[str, Any] | None = None,
     stale: bool = False,
+    milestone_rows: list[dict[str, Any]] | None = None,
+    split_text: str = "",
 ) -> HTMLResponse:
     ui = ui_lang(request)
     me = viewer(request)
     task = tasks.get_task(session, task_id)
+    if milestone_rows is None:  # the stored ones, then room to add two more
+        milestone_rows = [{"date": m.date, "label": m.label, "done": m.done} for m in task.milestones]
+        milestone_rows += [{"date": "", "label": "", "done": False}] * NEW_MILESTONE_ROWS
     may_progress = me.can("task:progress") and me.can_act_for(task.bodies)
     moves = [
         {"status": s, "name": STATUS_NAMES[s]}
@@ -216,6 +251,9 @@ def _task_page(
         "text_lines": task.text.split("\n") if task.text else [],
         "moves": moves,
         "may_manage": me.can("task:manage") and not task.superseded,
+        "may_split": me.can("task:manage") and task.status in tasks.OPEN_STATUSES,
+        "milestone_rows": milestone_rows,
+        "split_text": split_text,
         "may_report": me.can("report:file") and me.can_act_for(task.bodies) and not task.superseded,
         "reports": [report_card(r, ui) for r in reports],
         "history": history,
@@ -229,11 +267,13 @@ def _task_page(
         },
         "error": error,
         "stale": stale,
-        "done": _flash(request, ("status", "assign")),
+        "done": _flash(request, ("status", "assign", "milestones", "split", "merge")),
         "comments": comment_context(session, "task", str(task_id)),
         "comment_notice": comment_notice(request),
         "status_action": urls_tasks.task_status_action(task_id),
         "assign_action": urls_tasks.task_assign_action(task_id),
+        "milestones_action": urls_tasks.task_milestones_action(task_id),
+        "split_action": urls_tasks.task_split_action(task_id),
         "report_href": urls_tasks.task_report_form(task_id),
     }
     return render(request, "task_page.html", context, status=status, json_href=urls_tasks.api_task(task_id))
@@ -264,8 +304,14 @@ def task_status(
 
 
 def _refused(
-    request: Request, db: Database, task_id: int, exc: YrdError, draft: dict[str, Any] | None = None
+    request: Request,
+    db: Database,
+    task_id: int,
+    exc: YrdError,
+    draft: dict[str, Any] | None = None,
+    **typed: Any,
 ) -> HTMLResponse:
+    """The task page again with the library's message and what was typed (``typed``: the other forms)."""
     if isinstance(exc, NotFoundError):
         raise exc
     with db.read() as session:
@@ -277,6 +323,7 @@ def _refused(
             status=form_status(exc),
             draft=draft,
             stale=isinstance(exc, ConflictError) and "version" in str(exc),
+            **typed,
         )
 
 
@@ -301,6 +348,102 @@ def task_assign(
         draft = {"lead": lead, "partners": chosen, "deadline": deadline, "note": note}
         return _refused(request, db, task_id, exc, draft)
     return _see_other(urls_tasks.task_page(task_id) + "?done=assign")
+
+
+def _milestone_rows(dates: list[str], labels: list[str], done: list[str]) -> list[dict[str, Any]]:
+    """The milestone rows as typed: parallel lists of dates and labels; ``done`` holds ticked row numbers."""
+    if max(len(dates), len(labels)) > tasks.MAX_MILESTONES + NEW_MILESTONE_ROWS:
+        raise InputError(f"at most {tasks.MAX_MILESTONES} milestones are allowed")
+    ticked = {d.strip() for d in done}
+    count = max(len(dates), len(labels))
+    return [
+        {
+            "date": (dates[i] if i < len(dates) else "").strip(),
+            "label": (labels[i] if i < len(labels) else "").strip(),
+            "done": str(i) in ticked,
+        }
+        for i in range(count)
+    ]
+
+
+@router.post("/tasks/{task_id}/milestones", response_class=HTMLResponse, response_model=None)
+def task_milestones(
+    request: Request,
+    db: DatabaseDep,
+    task_id: TaskId,
+    actor: Annotated[Principal, requires("task:manage")],
+    version: Annotated[int, Form(ge=1, le=MAX_ID)],
+    ms_date: Annotated[list[str] | None, Form()] = None,
+    ms_label: Annotated[list[str] | None, Form()] = None,
+    ms_done: Annotated[list[str] | None, Form()] = None,
+) -> HTMLResponse | RedirectResponse:
+    """The coordinator's milestone table: every row replaces the stored list; a row left blank is dropped."""
+    rows: list[dict[str, Any]] = []
+    try:
+        rows = _milestone_rows(ms_date or [], ms_label or [], ms_done or [])
+        kept = [
+            {"date": r["date"] or None, "label": r["label"], "done": r["done"]}
+            for r in rows
+            if r["date"] or r["label"]
+        ]
+        tasks.assign_task(db, actor, task_id, version=version, milestones=kept)
+    except FORM_ERRORS as exc:
+        return _refused(request, db, task_id, exc, milestone_rows=rows or None)
+    return _see_other(urls_tasks.task_page(task_id) + "?done=milestones")
+
+
+@router.post("/tasks/{task_id}/split", response_class=HTMLResponse, response_model=None)
+def task_split(
+    request: Request,
+    db: DatabaseDep,
+    task_id: TaskId,
+    actor: Annotated[Principal, requires("task:manage")],
+    version: Annotated[int, Form(ge=1, le=MAX_ID)],
+    titles: Annotated[str, Form(max_length=MAX_SPLIT_TEXT)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Split a task into one new task per line typed; on to the first of them."""
+    lines = [line.strip() for line in titles.splitlines() if line.strip()]
+    try:
+        children = tasks.split_task(db, actor, task_id, titles=lines, version=version)
+    except FORM_ERRORS as exc:
+        return _refused(request, db, task_id, exc, split_text=titles)
+    return _see_other(urls_tasks.task_page(children[0].id) + "?done=split")
+
+
+def _versions(values: list[str]) -> dict[int, int]:
+    """The board's hidden ``task id:version`` pairs, as merge_tasks takes them."""
+    out: dict[int, int] = {}
+    for value in values:
+        task_id, _, version = value.partition(":")
+        if not (task_id.isdigit() and version.isdigit()) or not 0 < int(task_id) <= MAX_ID:
+            raise InputError(f"a task version must read <task id>:<version>, not {value[:40]!r}")
+        out[int(task_id)] = int(version)
+    return out
+
+
+@router.post("/tasks/merge", response_class=HTMLResponse, response_model=None)
+def tasks_merge(
+    request: Request,
+    db: DatabaseDep,
+    actor: Annotated[Principal, requires("task:manage")],
+    title: Annotated[str, Form(max_length=tasks.MAX_TITLE + 100)] = "",
+    task_ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Form()] = None,
+    versions: Annotated[list[str] | None, Form()] = None,
+) -> HTMLResponse | RedirectResponse:
+    """Merge the tasks ticked on the board into one with the title typed; on to the new task."""
+    chosen = list(dict.fromkeys(task_ids or []))
+    try:
+        if len(chosen) > MAX_MERGE or len(versions or []) > MAX_BOARD_ROWS:
+            raise InputError(f"at most {MAX_MERGE} tasks can be merged at once")
+        merged = tasks.merge_tasks(db, actor, chosen, title=title, versions=_versions(versions or []))
+    except FORM_ERRORS as exc:
+        if isinstance(exc, NotFoundError):
+            raise
+        filters = {"chapter": "", "body": "", "status": "", "overdue": False, "at_risk": False, "q": ""}
+        with db.read() as session:
+            return _board(request, session, filters, merge_error=str(exc), status_code=form_status(exc),
+                          merge_draft={"title": title, "task_ids": chosen})  # fmt: skip
+    return _see_other(urls_tasks.task_page(merged.id) + "?done=merge")
 
 
 # --------------------------------------------------------------------------------------------- reports
@@ -458,16 +601,47 @@ def project_report_post(
 
 
 def _report_page(
-    request: Request, session: Session, report_id: int, *, error: str | None = None, status: int = 200
+    request: Request,
+    session: Session,
+    report_id: int,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    edit_error: str | None = None,
+    edit_draft: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     me = viewer(request)
     report = progress.get_report(session, report_id, me)
+    may_edit = (
+        me.can("report:file")
+        and me.user_id is not None
+        and me.user_id == report.author_id
+        and report.review in EDITABLE_REVIEWS
+    )
     context = {
         "report": report_card(report, ui_lang(request)),
         "may_review": me.can("report:review") and report.review == "submitted",
         "review_action": urls_tasks.report_review_action(report_id),
+        "may_edit": may_edit,
+        "edit_action": urls_tasks.report_edit_action(report_id),
+        "edit_error": edit_error,
+        "edit_draft": edit_draft
+        or {
+            "period": report.period,
+            "status": report.status,
+            "narrative": report.narrative,
+            "lang": report.lang,
+            "links": "\n".join(report.links),
+            "indicators": " ".join(report.indicators),
+            "remove": [],
+        },
+        "statuses": projects.PROJECT_STATUSES if report.task_id is None else progress.REPORT_TASK_STATUSES,
+        "status_names": STATUS_NAMES,
+        "max_files": progress.MAX_FILES,
+        "max_mib": f"{progress.MAX_FILE_BYTES / 1024 / 1024:g}",
+        "allowed": progress.ALLOWED_TYPES,
         "error": error,
-        "done": _flash(request, ("filed", "reviewed")),
+        "done": _flash(request, ("filed", "reviewed", "edited")),
     }
     return render(
         request, "progress_report.html", context, status=status, json_href=urls_tasks.api_report(report_id)
@@ -496,6 +670,42 @@ def report_review(
         with db.read() as session:
             return _report_page(request, session, report_id, error=str(exc), status=form_status(exc))
     return _see_other(urls_tasks.report_page(report_id) + "?done=reviewed")
+
+
+@router.post("/reports/{report_id}/edit", response_class=HTMLResponse, response_model=None)
+def report_edit(
+    request: Request,
+    db: DatabaseDep,
+    report_id: ReportId,
+    actor: Annotated[Principal, requires("report:file")],
+    version: Annotated[int, Form(ge=1, le=MAX_ID)],
+    period: PeriodF = "",
+    status: StatusF = "",
+    narrative: TextF = "",
+    lang: ShortF = "zh",
+    links: LinksF = "",
+    indicators: LinksF = "",
+    remove_files: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Form()] = None,
+    files: FilesF = None,
+) -> HTMLResponse | RedirectResponse:
+    """The author's edit of a submitted or returned report, which submits it (again) for review."""
+    remove = list(dict.fromkeys(remove_files or []))
+    try:
+        progress.update_report(db, actor, report_id, version=version, period=period, status=status,
+                               narrative=narrative, lang=lang, links=_words(links),
+                               indicators=_words(indicators.replace(",", " ")), remove_files=remove,
+                               add_files=read_uploads(files))  # fmt: skip
+    except (ConflictError, InputError) as exc:
+        draft = {"period": period, "status": status, "narrative": narrative, "lang": lang, "links": links,
+                 "indicators": indicators, "remove": remove}  # fmt: skip
+        with db.read() as session:
+            return _report_page(request, session, report_id, edit_error=str(exc), edit_draft=draft,
+                                status=form_status(exc))  # fmt: skip
+    return _see_other(urls_tasks.report_page(report_id) + "?done=edited")
+
+
+def _words(text: str) -> list[str]:
+    return [x.strip() for x in text.split() if x.strip()]
 
 
 # -------------------------------------------------------------------------------------------- projects

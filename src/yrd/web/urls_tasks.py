@@ -33,6 +33,18 @@ def task_assign_action(task_id: int) -> str:
     return f"/tasks/{task_id}/assign"
 
 
+def task_milestones_action(task_id: int) -> str:
+    return f"/tasks/{task_id}/milestones"
+
+
+def task_split_action(task_id: int) -> str:
+    return f"/tasks/{task_id}/split"
+
+
+def tasks_merge_action() -> str:
+    return "/tasks/merge"
+
+
 def task_report_form(task_id: int) -> str:
     return f"/tasks/{task_id}/report"
 
@@ -43,6 +55,11 @@ def report_page(report_id: int) -> str:
 
 def report_review_action(report_id: int) -> str:
     return f"/reports/{report_id}/review"
+
+
+def report_edit_action(report_id: int) -> str:
+    """The author's edit of a submitted or returned report."""
+    return f"/reports/{report_id}/edit"
 
 
 def projects_register(**filters: str | int | bool | None) -> str:
