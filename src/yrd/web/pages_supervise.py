@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from yrd.db import Database
@@ -523,21 +523,26 @@ def _post_report(
     return _see_other(urls_tasks.report_page(report.id) + "?done=filed")
 
 
-ReportFields = dict[str, str]
+class ReportForm(BaseModel):
+    """The fields of the report form as typed (text; the library checks them and names what is wrong)."""
+
+    period: str = Field("", max_length=20)
+    status: str = Field("", max_length=32)
+    narrative: str = Field("", max_length=progress.MAX_NARRATIVE + 1000)
+    lang: str = Field("zh", max_length=64)
+    links: str = Field("", max_length=50_000)
+    indicators: str = Field("", max_length=50_000)
+    body: str = Field("", max_length=64)
 
 
-def _fields(
-    period: str, status: str, narrative: str, lang: str, links: str, indicators: str, body: str
-) -> ReportFields:
-    return {"period": period, "status": status, "narrative": narrative, "lang": lang, "links": links,
-            "indicators": indicators, "body": body}  # fmt: skip
+class ReportEdit(ReportForm):
+    """The author's edit: the same fields, the version read and the files to remove."""
+
+    version: int = Field(ge=1, le=MAX_ID)
+    remove_files: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = []
 
 
-PeriodF = Annotated[str, Form(max_length=20)]
-StatusF = Annotated[str, Form(max_length=32)]
-TextF = Annotated[str, Form(max_length=progress.MAX_NARRATIVE + 1000)]
-ShortF = Annotated[str, Form(max_length=64)]
-LinksF = Annotated[str, Form(max_length=50_000)]
+ReportFormF = Annotated[ReportForm, Form()]
 FilesF = Annotated[list[UploadFile] | None, File()]
 
 
@@ -558,17 +563,10 @@ def task_report_post(
     db: DatabaseDep,
     task_id: TaskId,
     actor: Annotated[Principal, requires("report:file")],
-    period: PeriodF = "",
-    status: StatusF = "",
-    narrative: TextF = "",
-    lang: ShortF = "zh",
-    links: LinksF = "",
-    indicators: LinksF = "",
-    body: ShortF = "",
+    form: ReportFormF,
     files: FilesF = None,
 ) -> HTMLResponse | RedirectResponse:
-    fields = _fields(period, status, narrative, lang, links, indicators, body)
-    return _post_report(request, db, actor, "task", task_id, fields, files)
+    return _post_report(request, db, actor, "task", task_id, form.model_dump(), files)
 
 
 @router.get("/projects/{project_id}/report", response_class=HTMLResponse)
@@ -587,17 +585,10 @@ def project_report_post(
     db: DatabaseDep,
     project_id: ProjectId,
     actor: Annotated[Principal, requires("report:file")],
-    period: PeriodF = "",
-    status: StatusF = "",
-    narrative: TextF = "",
-    lang: ShortF = "zh",
-    links: LinksF = "",
-    indicators: LinksF = "",
-    body: ShortF = "",
+    form: ReportFormF,
     files: FilesF = None,
 ) -> HTMLResponse | RedirectResponse:
-    fields = _fields(period, status, narrative, lang, links, indicators, body)
-    return _post_report(request, db, actor, "project", project_id, fields, files)
+    return _post_report(request, db, actor, "project", project_id, form.model_dump(), files)
 
 
 def _report_page(
@@ -678,26 +669,18 @@ def report_edit(
     db: DatabaseDep,
     report_id: ReportId,
     actor: Annotated[Principal, requires("report:file")],
-    version: Annotated[int, Form(ge=1, le=MAX_ID)],
-    period: PeriodF = "",
-    status: StatusF = "",
-    narrative: TextF = "",
-    lang: ShortF = "zh",
-    links: LinksF = "",
-    indicators: LinksF = "",
-    remove_files: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Form()] = None,
+    form: Annotated[ReportEdit, Form()],
     files: FilesF = None,
 ) -> HTMLResponse | RedirectResponse:
     """The author's edit of a submitted or returned report, which submits it (again) for review."""
-    remove = list(dict.fromkeys(remove_files or []))
+    remove = list(dict.fromkeys(form.remove_files))
     try:
-        progress.update_report(db, actor, report_id, version=version, period=period, status=status,
-                               narrative=narrative, lang=lang, links=_words(links),
-                               indicators=_words(indicators.replace(",", " ")), remove_files=remove,
-                               add_files=read_uploads(files))  # fmt: skip
+        progress.update_report(db, actor, report_id, version=form.version, period=form.period,
+                               status=form.status, narrative=form.narrative, lang=form.lang,
+                               links=_words(form.links), indicators=_words(form.indicators.replace(",", " ")),
+                               remove_files=remove, add_files=read_uploads(files))  # fmt: skip
     except (ConflictError, InputError) as exc:
-        draft = {"period": period, "status": status, "narrative": narrative, "lang": lang, "links": links,
-                 "indicators": indicators, "remove": remove}  # fmt: skip
+        draft = {**form.model_dump(exclude={"version", "remove_files", "body"}), "remove": remove}
         with db.read() as session:
             return _report_page(request, session, report_id, edit_error=str(exc), edit_draft=draft,
                                 status=form_status(exc))  # fmt: skip
