@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from yrd.db import Database
+from yrd.documents.citation import cite
 from yrd.errors import ConflictError, ForbiddenError, InputError, NotFoundError, YrdError
 from yrd.supervise import lists, progress, projects, tasks
 from yrd.supervise.bodies import body_name, known_bodies
@@ -89,12 +90,18 @@ def _names(codes: Any, ui: str) -> list[dict[str, str]]:
     return [{"code": c, "name": body_name(c, ui), "href": urls_tasks.body_page(c)} for c in codes if c]
 
 
+def chapter_label(chapter: str, ui: str) -> str:
+    """ "第三章" / "Chapter III" for ``chp_3`` (as the plan writes it)."""
+    return cite(chapter, ui, "").lstrip("《》, ") or chapter
+
+
 def task_card(t: tasks.Task, ui: str) -> dict[str, Any]:
     """A task as the board and lists show it."""
     return {
         "id": t.id,
         "title": t.title,
         "chapter": t.chapter,
+        "chapter_label": chapter_label(t.chapter, ui),
         "lead": _names([t.lead], ui),
         "partners": _names(t.partners, ui),
         "deadline": t.deadline or "",
@@ -196,7 +203,9 @@ def _board(
     context = {
         "filters": filters,
         "tasks": [task_card(t, ui) for t in found],
-        "chapters": sorted({t.chapter for t in every}, key=lambda c: (len(c), c)),
+        "chapters": [
+            (c, chapter_label(c, ui)) for c in sorted({t.chapter for t in every}, key=lambda c: (len(c), c))
+        ],
         "bodies": _names(sorted({b for t in every for b in t.bodies}), ui),
         "statuses": [(s, STATUS_NAMES[s]) for s in (*tasks.TASK_STATUSES, tasks.SUPERSEDED)],
         "xlsx_href": urls_tasks.tasks_xlsx(**filters, lang=ui),
@@ -247,6 +256,7 @@ def _task_page(
         "task": task,
         "card": task_card(task, ui),
         "unit_href": urls.permalink(task.plan_id, task.eid),
+        "citation": cite(task.eid, ui, "").lstrip("《》, ") or task.eid,
         "note_lines": task.note.split("\n") if task.note else [],
         "text_lines": task.text.split("\n") if task.text else [],
         "moves": moves,
