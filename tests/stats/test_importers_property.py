@@ -161,7 +161,9 @@ def files(draw: st.DrawFn, clean: bool = False) -> tuple[str, bytes]:
         draw_terminator[0] = draw(st.sampled_from(["\n", "\r\n"]))
         data = _csv(rows).encode(how, errors="replace")
     if not clean and draw(st.integers(0, 4)) == 0 and data:
-        data = data[: draw(st.integers(0, len(data)))]
+        # cut at a drawn share of the length: a workbook's length varies with the time it is saved at,
+        # and a bound that varies between replays makes Hypothesis see inconsistent generation
+        data = data[: len(data) * draw(st.integers(0, 1000)) // 1000]
     return (f"synthetic.{'xlsx' if how == 'xlsx' else 'csv'}", data)
 
 
