@@ -64,7 +64,10 @@ EDIT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _secret(request: Request, name: str) -> bytes:
-    cache: dict[str, bytes] = request.app.state.__dict__.setdefault("_secrets", {})
+    state = request.app.state
+    cache: dict[str, bytes] | None = getattr(state, "secrets", None)
+    if cache is None:
+        cache = state.secrets = {}
     if name not in cache:
         cache[name] = accounts.app_secret(request.app.state.db, name)
     return cache[name]
