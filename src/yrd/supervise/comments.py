@@ -155,7 +155,8 @@ def _subject(session: Session, kind: str, subject_id: str, plan_id: str | None) 
         number = int(subject_id)
     except ValueError:
         raise InputError(f"subject_id: a {kind} is named by its number, not {subject_id!r}") from None
-    row = session.get(ProjectRow if kind == "project" else TaskRow, number)
+    # a number beyond the database's integers names nothing (and must not reach the driver)
+    row = session.get(ProjectRow if kind == "project" else TaskRow, number) if 0 < number < 2**31 else None
     if row is None or (plan_id and row.plan_id != plan_id):
         where = f" in plan {plan_id!r}" if plan_id else ""
         raise NotFoundError(f"no {kind} {number}{where}")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from yrd.supervise import accounts, audit
 from yrd.supervise.roles import ROLES, Principal
 from yrd.web.auth import AUTH_RESPONSES, ActorDep, requires
-from yrd.web.deps import DatabaseDep, SessionDep
+from yrd.web.deps import DatabaseDep, RecordId, SessionDep
 from yrd.web.schemas import ErrorPublic
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -149,7 +149,7 @@ def create_token(db: DatabaseDep, body: TokenIn, actor: Annotated[Principal, req
     responses={**AUTH_RESPONSES, 404: {"model": ErrorPublic}},
 )
 def revoke_token(
-    db: DatabaseDep, token_id: int, actor: Annotated[Principal, requires("account:tokens")]
+    db: DatabaseDep, token_id: RecordId, actor: Annotated[Principal, requires("account:tokens")]
 ) -> TokenPublic:
     return TokenPublic(**accounts.revoke_token(db, actor, token_id).public())  # type: ignore[arg-type]
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from yrd.supervise import comments
 from yrd.supervise.roles import Principal
 from yrd.web.auth import AUTH_RESPONSES, ActorDep, client_key, requires
-from yrd.web.deps import DatabaseDep, SessionDep
+from yrd.web.deps import DatabaseDep, RecordId, SessionDep
 from yrd.web.pages_comments import subject_href
 from yrd.web.schemas import ErrorPublic
 
@@ -195,7 +195,7 @@ def moderation_queue(
 )
 def moderate_comment(
     db: DatabaseDep,
-    comment_id: int,
+    comment_id: RecordId,
     body: ModerationIn,
     actor: Annotated[Principal, requires("comment:moderate")],
 ) -> dict[str, Any]:

@@ -25,12 +25,11 @@ from yrd.supervise.roles import Principal
 from yrd.web import urls, urls_tasks
 from yrd.web.api_accounts import AuditEntryPublic
 from yrd.web.auth import AUTH_RESPONSES, EDIT_RESPONSES, ActorDep, requires
-from yrd.web.deps import DatabaseDep, SessionDep
+from yrd.web.deps import MAX_ID, DatabaseDep, SessionDep
 from yrd.web.schemas import ErrorPublic
 
 router = APIRouter(prefix="/api", tags=["supervision"])
 
-MAX_ID = 2**31 - 1  # ids beyond this cannot exist (and would overflow SQLite's integers)
 TaskId = Annotated[int, Path(ge=1, le=MAX_ID, description="the task's number", examples=[12])]
 ProjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="the project's number", examples=[3])]
 ReportId = Annotated[int, Path(ge=1, le=MAX_ID, description="the report's number", examples=[1])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from yrd.db import Database
@@ -19,6 +19,10 @@ def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.db.read() as session:
         yield session
 
+
+# Record ids in paths are bounded whole numbers: a wrong one is a 422, and none can overflow the driver.
+MAX_ID = 2**31 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 DatabaseDep = Annotated[Database, Depends(get_db)]
 SessionDep = Annotated[Session, Depends(get_session)]

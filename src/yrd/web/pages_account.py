@@ -17,7 +17,7 @@ from yrd.supervise.bodies import body_name
 from yrd.supervise.roles import GRANTS, PERMISSIONS, ROLES, Principal
 from yrd.web import urls_supervise as urls
 from yrd.web.auth import ActorDep, clear_session, client_key, requires, set_session, viewer
-from yrd.web.deps import DatabaseDep, SessionDep
+from yrd.web.deps import DatabaseDep, RecordId, SessionDep
 from yrd.web.pages import N_, render
 
 router = APIRouter(include_in_schema=False)
@@ -153,7 +153,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    db: DatabaseDep, token_id: int, actor: Annotated[Principal, requires("account:tokens")]
+    db: DatabaseDep, token_id: RecordId, actor: Annotated[Principal, requires("account:tokens")]
 ) -> RedirectResponse:
     accounts.revoke_token(db, actor, token_id)
     return _see_other(urls.account_page() + "?done=revoked")

@@ -23,7 +23,7 @@ from yrd.supervise import comments
 from yrd.supervise.roles import Principal
 from yrd.web import urls, urls_extract
 from yrd.web.auth import ActorDep, client_key, requires
-from yrd.web.deps import DatabaseDep, SessionDep
+from yrd.web.deps import DatabaseDep, RecordId, SessionDep
 from yrd.web.pages import render
 from yrd.web.urls_supervise import safe_next
 
@@ -234,7 +234,7 @@ def moderation(
 def moderate(
     request: Request,
     db: DatabaseDep,
-    comment_id: int,
+    comment_id: RecordId,
     actor: Annotated[Principal, requires("comment:moderate")],  # also checks the CSRF token
     decision: Annotated[str, Form(max_length=16)],
     version: Annotated[int, Form(ge=1)],
