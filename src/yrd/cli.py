@@ -21,6 +21,7 @@ from yrd.documents.search import search as run_search
 from yrd.errors import ConfigError, NotFoundError, YrdError
 from yrd.evaluate import cli as evaluate_cli
 from yrd.extract import cli as extract_cli
+from yrd.policies import cli as policies_cli
 from yrd.regions import cli as regions_cli
 from yrd.reports import cli as reports_cli
 from yrd.settings import Settings
@@ -256,6 +257,7 @@ stats_cli.register(app)
 evaluate_cli.register(app)
 reports_cli.register(app)
 supervise_cli.register(app)
+policies_cli.register(app)
 
 
 def main() -> None:

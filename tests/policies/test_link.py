@@ -210,3 +210,16 @@ def test_works_on_another_outline() -> None:
     only = build_index(basin, [task])
     assert only.eids == ["chp_1__para_2"]
     assert [s.eid for s in suggest(only, "修复江岸湿地，建设滨江生态廊道和农田。")] == ["chp_1__para_2"]
+
+
+def test_link_plan_drops_noise_below_the_floor(index: OutlineIndex) -> None:
+    texts = [
+        labelled()[0]["text"],
+        "本届足球联赛将于周末在体育中心开幕，球迷可凭票入场。",
+        "二〇二六年一月五日",
+    ]
+    linked = link_plan(index, plan_of(texts))
+    measure, football, date = (linked[f"chp_1__para_{i}"] for i in (1, 2, 3))
+    assert measure[0].eid == labelled()[0]["eid"]
+    assert football == [] and date == []  # suggest() would still rank something for them
+    assert suggest(index, texts[1])

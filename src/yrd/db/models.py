@@ -446,3 +446,42 @@ class CommentRow(Base):
 
 
 Index("ix_comment_subject", CommentRow.subject_kind, CommentRow.subject_id)
+
+
+class PolicyDocRow(Base):
+    """A follow-up plan or policy (the "N" of 1+N): a stored plan plus how it relates to the Outline."""
+
+    __tablename__ = "policy_doc"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    relation: Mapped[str] = mapped_column(String(32))  # special_plan, master_plan, implementation_plan, ...
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(String(100), default="")  # e.g. 发改地区〔2020〕123号
+    date: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    status: Mapped[str] = mapped_column(String(16))  # in_force, superseded
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PolicyLinkRow(Base):
+    """A suggested, confirmed or rejected link from a policy paragraph to an Outline measure."""
+
+    __tablename__ = "policy_link"
+    # one row per (policy paragraph, Outline measure): a decision survives a new round of suggestions
+    __table_args__ = (
+        Index("uq_policy_link_units", "policy_plan_id", "policy_eid", "outline_eid", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    policy_plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    policy_eid: Mapped[str] = mapped_column(String(128))
+    outline_plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    outline_eid: Mapped[str] = mapped_column(String(128))
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    state: Mapped[str] = mapped_column(String(16), index=True)  # suggested, confirmed, rejected
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # SQLAlchemy adds "AND version = :seen" to every UPDATE and raises StaleDataError on 0 rows.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -1,0 +1,453 @@
+"""Follow-up documents (the "N" of 1+N) in the database, their suggested links and the decisions on them.
+
+A policy document is stored as a plan like the Outline (`yrd.documents.store.save_plan`), extracted
+like it (`yrd.extract.pipeline.extract_plan`), and described by a ``policy_doc`` row (relation to the
+Outline, issuer, document number, date, status). The linking engine (`yrd.policies.link`) proposes
+Outline measures for every policy paragraph; the proposals are stored as ``suggested`` links and a
+coordinator confirms or rejects each one. A new round of suggestions replaces the undecided ones and
+never touches a decision. Decisions are guarded by a version (optimistic locking) and audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yrd.db import Database
+from yrd.db.models import PlanRow, PolicyDocRow, PolicyLinkRow, SourceRow, UnitRow, UnitTextRow
+from yrd.documents import store
+from yrd.documents.load import DEFAULT_PLAN, LoadResult, ParsedFile, combine, counts
+from yrd.documents.policy_structure import looks_like_policy, parse_policy
+from yrd.documents.readers import plain_lines, read_source
+from yrd.errors import InputError, NotFoundError
+from yrd.extract.model import Task
+from yrd.extract.pipeline import extract_plan, list_records
+from yrd.policies.link import build_index, link_plan
+from yrd.supervise import audit
+from yrd.supervise.records import check_date, check_text, iso, snapshot, versioned
+from yrd.supervise.roles import Principal
+
+RELATIONS = ("special_plan", "master_plan", "implementation_plan", "supporting_policy")
+STATUSES = ("in_force", "superseded")
+STATES = ("suggested", "confirmed", "rejected")
+DECISIONS = ("confirmed", "rejected")
+PERMISSION = "task:manage"  # confirming links is the coordinator's work, like managing tasks
+MAX_K = 20
+_DOC_FIELDS = ("relation", "issuer", "number", "date", "status")
+_LINK_FIELDS = ("policy_plan_id", "policy_eid", "outline_plan_id", "outline_eid", "state", "decided_by",
+                "decided_at", "version")  # fmt: skip
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+章")
+
+
+@dataclass(frozen=True)
+class PolicyDoc:
+    """A stored follow-up document, with how many paragraphs it has and how many links in each state."""
+
+    plan_id: str
+    title: str
+    relation: str
+    issuer: str
+    number: str
+    date: str | None
+    status: str
+    loaded_at: str | None
+    paragraphs: int
+    links: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link from a policy paragraph to an Outline measure, with the texts a reviewer needs."""
+
+    id: int
+    policy_plan_id: str
+    policy_eid: str
+    outline_plan_id: str
+    outline_eid: str
+    rank: int
+    score: float
+    reasons: list[dict[str, Any]]
+    state: str
+    decided_by: str | None
+    decided_at: str | None
+    version: int
+    policy_text: str = ""
+    outline_title: str = ""
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What a round of suggestions did."""
+
+    policy_plan_id: str
+    outline_plan_id: str
+    paragraphs: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One Outline measure and the policy paragraphs confirmed to carry it out (``none``: not one)."""
+
+    eid: str
+    title: str
+    links: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def none(self) -> bool:
+        return not self.links
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many Outline measures at least one follow-up document is confirmed to carry out."""
+
+    outline_plan_id: str
+    measures: list[Measure]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for m in self.measures if not m.none)
+
+    @property
+    def total(self) -> int:
+        return len(self.measures)
+
+
+# ------------------------------------------------------------------------------------------ checks
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise InputError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def parse_policy_file(data: bytes, name: str, encoding: str | None = None) -> ParsedFile:
+    """Read one file as a follow-up policy document.
+
+    Raises:
+        InputError: the file is unreadable, an outline rather than a policy, or has no numbered
+            headings; the message names the file.
+    """
+    src = read_source(data, name, encoding, "plain")
+    lines = plain_lines(src.text)
+    if not looks_like_policy(lines) and any(_CHAPTER.match(ln.text) for ln in lines):
+        raise InputError(
+            f"{name}: not a policy document: it has chapters (第X章) and no articles (第X条), so it reads "
+            "as an outline; load outlines with `yrd load`"
+        )
+    plan = parse_policy(lines, name)
+    if not any(u.kind == "paragraph" and u.text.get("zh") for u in plan.walk()):
+        raise InputError(f"{name}: not a policy document: no paragraph of text under its headings")
+    for problem in plan.problems:
+        problem.source = problem.source or name
+    return ParsedFile(name, hashlib.sha256(data).hexdigest(), src.form, src.encoding, plan)
+
+
+def _plan_id(session: Session, parsed: list[ParsedFile], title: str) -> str:
+    """The id of the plan these files belong to: a known copy's, a policy of the same title's, or new."""
+    for p in parsed:
+        if src := store.known_source(session, p.sha256):
+            return src.plan_id
+    if title and (row := store.find_plan_by_title(session, title)):
+        if session.get(PolicyDocRow, row.id) is None:
+            raise InputError(
+                f"{title!r} is already loaded as plan {row.id!r}, which is not a policy document"
+            )
+        return row.id
+    return "policy-" + hashlib.sha1((title or parsed[0].sha256).encode()).hexdigest()[:10]
+
+
+# ------------------------------------------------------------------------------------------ writes
+
+
+def load_policy(
+    db: Database,
+    actor: Principal,
+    files: list[tuple[str, bytes]],
+    *,
+    relation: str,
+    issuer: str = "",
+    number: str = "",
+    date: str | None = None,
+    status: str = "in_force",
+    encoding: str | None = None,
+) -> LoadResult:
+    """Load one follow-up document (from one or more copies of it), all or nothing, then extract it.
+
+    ``issuer`` and ``date`` default to the document's own signature block.
+
+    Raises:
+        InputError: a bad option, an unreadable file, or a file that is not a policy document.
+        ForbiddenError: the actor may not manage tasks (the coordinator's permission).
+    """
+    actor.require(PERMISSION)
+    if not files:
+        raise InputError("no file given")
+    relation = _choice(relation, RELATIONS, "relation")
+    status = _choice(status, STATUSES, "status")
+    issuer = check_text(issuer, "issuer", max_len=200)
+    number = check_text(number, "document number", max_len=100)
+    date = check_date(date, "date")
+    parsed = [parse_policy_file(data, name, encoding) for name, data in files]
+    titles = {p.plan.title.get("zh", "") for p in parsed}
+    if len(titles) > 1:
+        raise InputError(
+            f"the files are different documents ({' / '.join(sorted(t or '(untitled)' for t in titles))}); "
+            "load them one at a time"
+        )
+    title = titles.pop()
+    with db.write() as session:
+        pid = _plan_id(session, parsed, title)
+        known = {s.sha256 for s in store.sources_of(session, pid)}
+        plan = combine(parsed, store.load_plan(session, pid) if known else None)
+        plan.id = pid
+        if issuer:
+            plan.issuer["zh"] = issuer
+        plan.date = date or plan.date
+        now = datetime.now(UTC)
+        sources = [
+            SourceRow(
+                name=Path(p.name).name, sha256=p.sha256, form=p.form, encoding=p.encoding, loaded_at=now
+            )
+            for p in parsed
+        ]
+        changed = store.save_plan(session, plan, sources)
+        doc = session.get(PolicyDocRow, pid)
+        before = snapshot(doc, _DOC_FIELDS) if doc else None
+        if doc is None:
+            doc = PolicyDocRow(plan_id=pid, loaded_at=now)
+            session.add(doc)
+        doc.relation, doc.issuer, doc.number = relation, plan.issuer.get("zh", ""), number
+        doc.date, doc.status = plan.date, status
+        after = snapshot(doc, _DOC_FIELDS)
+        changed = changed or before != after
+        if changed:
+            doc.loaded_at = now
+            report = [{"name": Path(p.name).name, "sha256": p.sha256} for p in parsed]
+            audit.record(session, actor.username, "policy.load", f"plan:{pid}", before,
+                         {**after, "files": report, **counts(plan)})  # fmt: skip
+    extract_plan(db, pid)
+    files_report = [
+        {"name": p.name, "form": p.form, "encoding": p.encoding,
+         "status": "unchanged" if p.sha256 in known else "loaded"}
+        for p in parsed
+    ]  # fmt: skip
+    return LoadResult(pid, changed, files_report, plan.warnings, counts(plan))
+
+
+def suggest_links(
+    db: Database, actor: Principal, policy_plan_id: str, outline_plan_id: str = DEFAULT_PLAN, k: int = 5
+) -> LinkResult:
+    """Propose ``k`` Outline measures for every paragraph of a policy document and store them.
+
+    The previous suggestions are replaced (a link suggested again keeps its id); confirmed and
+    rejected links are kept as they are, so a decision is never undone by a new round.
+
+    Raises:
+        NotFoundError: no such policy document or Outline.
+        InputError: ``k`` out of range.
+    """
+    actor.require(PERMISSION)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InputError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+    with db.read() as session:
+        _policy_row(session, policy_plan_id)
+        if session.get(PlanRow, outline_plan_id) is None:
+            raise NotFoundError(f"no plan {outline_plan_id!r} (see `yrd plans`)")
+    extract_plan(db, outline_plan_id)  # each a no-op when its records are up to date
+    extract_plan(db, policy_plan_id)
+    with db.read() as session:
+        outline = store.load_plan(session, outline_plan_id)
+        index = build_index(outline, list_records(session, outline_plan_id))
+        policy = store.load_plan(session, policy_plan_id)
+        found = link_plan(index, policy, k=k, records=list_records(session, policy_plan_id))
+    wanted: dict[tuple[str, str], tuple[int, float, list[dict[str, Any]]]] = {}
+    for policy_eid, suggestions in found.items():
+        for rank, s in enumerate(suggestions, 1):
+            wanted[(policy_eid, s.eid)] = (rank, s.score, [asdict(r) for r in s.reasons])
+    tally: Counter[str] = Counter()
+    with versioned(db, actor.username) as tx:
+        session = tx.session
+        rows = session.scalars(select(PolicyLinkRow).where(PolicyLinkRow.policy_plan_id == policy_plan_id))
+        existing = {(r.policy_eid, r.outline_eid): r for r in rows}
+        for (policy_eid, outline_eid), (rank, score, reasons) in wanted.items():
+            row = existing.get((policy_eid, outline_eid))
+            if row is None:
+                session.add(
+                    PolicyLinkRow(policy_plan_id=policy_plan_id, policy_eid=policy_eid,
+                                  outline_plan_id=outline_plan_id, outline_eid=outline_eid, rank=rank,
+                                  score=score, reasons=reasons, state="suggested")
+                )  # fmt: skip
+                tally["added"] += 1
+            elif row.state != "suggested":
+                tally["kept_decided"] += 1
+            elif (row.outline_plan_id, row.rank, row.score, row.reasons) != (
+                outline_plan_id,
+                rank,
+                score,
+                reasons,
+            ):
+                row.outline_plan_id, row.rank, row.score, row.reasons = outline_plan_id, rank, score, reasons
+                tally["updated"] += 1
+            else:
+                tally["unchanged"] += 1
+        for key, row in existing.items():
+            if row.state == "suggested" and row.outline_plan_id == outline_plan_id and key not in wanted:
+                session.delete(row)
+                tally["removed"] += 1
+        result = {name: tally[name] for name in ("added", "updated", "unchanged", "removed", "kept_decided")}
+        tx.log("policy.link", f"plan:{policy_plan_id}", None,
+               {"outline": outline_plan_id, "k": k, "paragraphs": len(found), **result})  # fmt: skip
+    return LinkResult(policy_plan_id, outline_plan_id, len(found), result)
+
+
+def decide(db: Database, actor: Principal, link_id: int, *, state: str, version: int) -> Link:
+    """Confirm or reject a link, if it is still at the ``version`` the caller read.
+
+    Raises:
+        NotFoundError: no such link.
+        ConflictError: someone changed the link since (or a new round of suggestions updated it).
+        InputError: a state other than confirmed or rejected.
+    """
+    actor.require(PERMISSION)
+    state = _choice(state, DECISIONS, "state")
+    with versioned(db, actor.username) as tx:
+        row = tx.load(PolicyLinkRow, link_id, "link", version)
+        before = snapshot(row, _LINK_FIELDS)
+        row.state, row.decided_by, row.decided_at = state, actor.username, datetime.now(UTC)
+        tx.session.flush()
+        tx.log("policy.decide", f"link:{link_id}", before, snapshot(row, _LINK_FIELDS))
+        link = _link(row)
+    return link
+
+
+# ------------------------------------------------------------------------------------------- reads
+
+
+def _policy_row(session: Session, plan_id: str) -> PolicyDocRow:
+    row = session.get(PolicyDocRow, plan_id)
+    if row is None:
+        raise NotFoundError(f"no policy document {plan_id!r} (see `yrd policy list`)")
+    return row
+
+
+def _link(row: PolicyLinkRow, policy_text: str = "", outline_title: str = "") -> Link:
+    return Link(
+        id=row.id, policy_plan_id=row.policy_plan_id, policy_eid=row.policy_eid,
+        outline_plan_id=row.outline_plan_id, outline_eid=row.outline_eid, rank=row.rank, score=row.score,
+        reasons=list(row.reasons or []), state=row.state, decided_by=row.decided_by,
+        decided_at=iso(row.decided_at), version=row.version, policy_text=policy_text,
+        outline_title=outline_title,
+    )  # fmt: skip
+
+
+def _measure_titles(session: Session, outline_plan_id: str) -> dict[str, str]:
+    """The Outline's measures (the units of its task records) and their titles, in document order."""
+    titles: dict[str, str] = {}
+    for r in list_records(session, outline_plan_id, kind="task"):
+        if isinstance(r, Task):
+            titles.setdefault(r.eid, r.title)
+    return titles
+
+
+def list_policies(session: Session) -> list[PolicyDoc]:
+    """Every stored follow-up document, newest first."""
+    docs = list(
+        session.execute(select(PolicyDocRow, PlanRow).join(PlanRow, PlanRow.id == PolicyDocRow.plan_id))
+    )
+    paragraphs = Counter(
+        session.scalars(
+            select(UnitRow.plan_id).where(
+                UnitRow.plan_id.in_([d.plan_id for d, _ in docs]), UnitRow.kind == "paragraph"
+            )
+        )
+    )
+    states: dict[str, Counter[str]] = {}
+    for plan_id, state in session.execute(select(PolicyLinkRow.policy_plan_id, PolicyLinkRow.state)):
+        states.setdefault(plan_id, Counter())[state] += 1
+    out = [
+        PolicyDoc(
+            plan_id=d.plan_id,
+            title=p.title_zh,
+            relation=d.relation,
+            issuer=d.issuer,
+            number=d.number,
+            date=d.date,
+            status=d.status,
+            loaded_at=iso(d.loaded_at),
+            paragraphs=paragraphs[d.plan_id],
+            links={s: states.get(d.plan_id, Counter())[s] for s in STATES},
+        )
+        for d, p in docs
+    ]
+    return sorted(out, key=lambda d: (d.date or "", d.plan_id), reverse=True)
+
+
+def links(session: Session, policy_plan_id: str, state: str | None = None) -> list[Link]:
+    """The links of a policy document in document order (paragraph, then rank), optionally of one state.
+
+    Raises:
+        NotFoundError: no such policy document.
+        InputError: an unknown state.
+    """
+    _policy_row(session, policy_plan_id)
+    if state is not None:
+        _choice(state, STATES, "state")
+    stmt = select(PolicyLinkRow).where(PolicyLinkRow.policy_plan_id == policy_plan_id)
+    if state is not None:
+        stmt = stmt.where(PolicyLinkRow.state == state)
+    rows = list(session.scalars(stmt))
+    seq = dict(
+        session.execute(select(UnitRow.eid, UnitRow.seq).where(UnitRow.plan_id == policy_plan_id)).all()
+    )
+    texts = dict(
+        session.execute(
+            select(UnitTextRow.eid, UnitTextRow.text).where(
+                UnitTextRow.plan_id == policy_plan_id, UnitTextRow.lang == "zh"
+            )
+        ).all()
+    )
+    titles: dict[str, dict[str, str]] = {}
+    for outline_id in {r.outline_plan_id for r in rows}:
+        titles[outline_id] = _measure_titles(session, outline_id)
+    rows.sort(key=lambda r: (seq.get(r.policy_eid, 1 << 30), r.rank, r.outline_eid))
+    return [
+        _link(r, texts.get(r.policy_eid, ""), titles[r.outline_plan_id].get(r.outline_eid, "")) for r in rows
+    ]
+
+
+def coverage(session: Session, outline_plan_id: str = DEFAULT_PLAN) -> Coverage:
+    """Every measure of the Outline with the policy paragraphs confirmed to carry it out.
+
+    Raises:
+        NotFoundError: no such plan.
+    """
+    titles = _measure_titles(session, outline_plan_id)
+    confirmed: dict[str, list[dict[str, str]]] = {}
+    stmt = (
+        select(
+            PolicyLinkRow.outline_eid,
+            PolicyLinkRow.policy_plan_id,
+            PolicyLinkRow.policy_eid,
+            PlanRow.title_zh,
+        )
+        .join(PlanRow, PlanRow.id == PolicyLinkRow.policy_plan_id)
+        .where(PolicyLinkRow.outline_plan_id == outline_plan_id, PolicyLinkRow.state == "confirmed")
+        .order_by(PolicyLinkRow.policy_plan_id, PolicyLinkRow.policy_eid)
+    )
+    for outline_eid, plan_id, policy_eid, title in session.execute(stmt):
+        confirmed.setdefault(outline_eid, []).append(
+            {"policy_plan_id": plan_id, "policy_eid": policy_eid, "title": title}
+        )
+    measures = [Measure(eid, title, confirmed.get(eid, [])) for eid, title in titles.items()]
+    return Coverage(outline_plan_id, measures)
