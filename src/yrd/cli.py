@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from yrd.bootstrap import load_and_extract, prepare_default
-from yrd.clikit import database, default_plan, err, errors, out
+from yrd.clikit import database, default_plan, err, errors, out, report_load
 from yrd.documents import store
 from yrd.documents.citation import cite, parse_citation, short_title
 from yrd.documents.load import LoadResult
@@ -39,17 +39,8 @@ PlanOpt = Annotated[str | None, typer.Option("--plan", "-p", help="plan id (see 
 
 
 def _report(result: LoadResult) -> None:
-    for f in result.files:
-        out.print(f"  {escape(f['name'])}: {f['form']}, {f['encoding']}, {f['status']}")
-    c = result.counts
-    verb = "loaded" if result.changed else "unchanged"
-    out.print(
-        f"[green]{verb}[/] plan [bold]{result.plan_id}[/]: {c.get('chapters', 0)} chapters, "
-        f"{c.get('sections', 0)} sections, {c.get('paragraphs', 0)} paragraphs, "
-        f"{c.get('english', 0)} units with English"
-    )
-    for w in result.warnings:
-        err.print(f"[yellow]warning:[/] {escape(str(w))}")
+    english = result.counts.get("english", 0)
+    report_load(result, extra=f", {english} units with English")
 
 
 @app.command()

@@ -84,3 +84,17 @@ def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...], list_sep: str =
     for row in rows:
         writer.writerow({k: list_sep.join(v) if isinstance(v, list) else v for k, v in row.items()})
     return buf.getvalue()
+
+
+def report_load(result: Any, noun: str = "plan", extra: str = "") -> None:
+    """What a load did: each file, the plan's counts, and its warnings (plans and policies alike)."""
+    for f in result.files:
+        out.print(f"  {escape(f['name'])}: {f['form']}, {f['encoding']}, {f['status']}")
+    c = result.counts
+    verb = "loaded" if result.changed else "unchanged"
+    out.print(
+        f"[green]{verb}[/] {noun} [bold]{result.plan_id}[/]: {c.get('chapters', 0)} chapters, "
+        f"{c.get('sections', 0)} sections, {c.get('paragraphs', 0)} paragraphs{extra}"
+    )
+    for w in result.warnings:
+        err.print(f"[yellow]warning:[/] {escape(str(w))}")

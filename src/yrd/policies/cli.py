@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from yrd.clikit import check_format, database, default_plan, emit, err, errors, out, to_csv
+from yrd.clikit import check_format, database, default_plan, emit, errors, out, report_load, to_csv
 from yrd.documents.load import DEFAULT_PLAN
 from yrd.errors import InputError
 from yrd.policies import store
@@ -61,17 +61,7 @@ def load(
         with database() as db:
             result = store.load_policy(db, _operator(), data, relation=relation, issuer=issuer, number=number,
                                        date=date, status=status, encoding=encoding)  # fmt: skip
-        for f in result.files:
-            out.print(f"  {escape(f['name'])}: {f['form']}, {f['encoding']}, {f['status']}")
-        c = result.counts
-        verb = "loaded" if result.changed else "unchanged"
-        out.print(
-            f"[green]{verb}[/] policy [bold]{result.plan_id}[/]: {c['chapters']} chapters, "
-            f"{c['sections']} sections, {c['paragraphs']} paragraphs "
-            f"(next: `yrd policy link {result.plan_id}`)"
-        )
-        for w in result.warnings:
-            err.print(f"[yellow]warning:[/] {escape(str(w))}")
+        report_load(result, "policy", f" (next: `yrd policy link {result.plan_id}`)")
 
 
 @policy_app.command("list")
