@@ -27,6 +27,7 @@ from yrd.db import Database
 from yrd.db.models import ApiTokenRow, AppSecretRow, LoginAttemptRow, SessionRow, UserRow
 from yrd.errors import AuthError, ConflictError, InputError, NotFoundError, ThrottledError
 from yrd.supervise import audit
+from yrd.supervise.audit import to_utc
 from yrd.supervise.bodies import check_bodies
 from yrd.supervise.roles import GRANTS, Principal, check_role, check_scopes
 
@@ -90,7 +91,7 @@ class Token:
     @property
     def active(self) -> bool:
         now = datetime.now(UTC)
-        return self.revoked_at is None and (self.expires_at is None or _utc(self.expires_at) > now)
+        return self.revoked_at is None and (self.expires_at is None or to_utc(self.expires_at) > now)
 
     def public(self) -> dict[str, object]:
         return {
@@ -104,12 +105,8 @@ class Token:
         }
 
 
-def _utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
-
-
 def _iso(at: datetime | None) -> str | None:
-    return None if at is None else _utc(at).isoformat(timespec="seconds")
+    return None if at is None else to_utc(at).isoformat(timespec="seconds")
 
 
 def digest(token: str) -> str:
@@ -124,13 +121,13 @@ def _user(row: UserRow) -> User:
         row.role,
         tuple(row.bodies or ()),
         row.active,
-        _utc(row.created_at),
+        to_utc(row.created_at),
     )
 
 
 def _token(row: ApiTokenRow, username: str) -> Token:
     def at(value: datetime | None) -> datetime | None:
-        return None if value is None else _utc(value)
+        return None if value is None else to_utc(value)
 
     return Token(
         row.id,
@@ -139,7 +136,7 @@ def _token(row: ApiTokenRow, username: str) -> Token:
         row.name,
         row.prefix,
         tuple(row.scopes or ()),
-        _utc(row.created_at),
+        to_utc(row.created_at),
         at(row.expires_at),
         at(row.revoked_at),
         at(row.last_used_at),
@@ -299,7 +296,7 @@ def _throttle(session: Session, username: str, client: str, now: datetime) -> No
     ):
         count, first = session.execute(base.where(column == key)).one()
         if count >= limit:
-            wait = int((_utc(first) + THROTTLE_WINDOW - now).total_seconds()) + 1
+            wait = int((to_utc(first) + THROTTLE_WINDOW - now).total_seconds()) + 1
             raise ThrottledError(
                 f"too many failed logins; try again in {max(wait, 1) // 60 + 1} minutes", max(wait, 1)
             )
@@ -424,11 +421,11 @@ def token_principal(db: Database, value: str) -> Principal:
     row, user = found
     if row.revoked_at is not None:
         raise AuthError(f"the API token {row.prefix}… was revoked")
-    if row.expires_at is not None and _utc(row.expires_at) <= now:
+    if row.expires_at is not None and to_utc(row.expires_at) <= now:
         raise AuthError(f"the API token {row.prefix}… expired")
     if not user.active:
         raise AuthError(f"the account {user.username!r} of this API token is disabled")
-    if row.last_used_at is None or now - _utc(row.last_used_at) > timedelta(minutes=5):
+    if row.last_used_at is None or now - to_utc(row.last_used_at) > timedelta(minutes=5):
         with db.write() as session:  # coarse, so that reads do not all turn into writes
             session.get(ApiTokenRow, row.id).last_used_at = now  # type: ignore[union-attr]
     return _user(user).principal(row.scopes, via="token")

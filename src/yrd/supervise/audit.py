@@ -61,13 +61,13 @@ class VerifyResult:
     reason: str
 
 
-def _utc(at: datetime) -> datetime:
+def to_utc(at: datetime) -> datetime:
     """Aware UTC; a naive time (what SQLite gives back) is taken as UTC."""
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _iso(at: datetime) -> str:
-    return _utc(at).isoformat(timespec="microseconds")
+    return to_utc(at).isoformat(timespec="microseconds")
 
 
 def canonical(
@@ -103,7 +103,7 @@ def _row_hash(row: Any) -> str:
 
 
 def _entry(row: AuditEntryRow) -> AuditEntry:
-    return AuditEntry(row.seq, _utc(row.at), row.actor, row.action, row.entity, row.before, row.after,
+    return AuditEntry(row.seq, to_utc(row.at), row.actor, row.action, row.entity, row.before, row.after,
                       row.prev_hash, row.hash)  # fmt: skip
 
 
@@ -132,7 +132,7 @@ def record(
         select(AuditEntryRow.seq, AuditEntryRow.hash).order_by(AuditEntryRow.seq.desc()).limit(1)
     ).first()
     seq, prev_hash = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
-    when = _utc(at or datetime.now(UTC))
+    when = to_utc(at or datetime.now(UTC))
     before, after = _normalise(before), _normalise(after)
     digest = entry_hash(seq, when, actor, action, entity, before, after, prev_hash)
     row = AuditEntryRow(seq=seq, at=when, actor=actor, action=action, entity=entity, before=before,

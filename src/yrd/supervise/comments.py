@@ -25,6 +25,7 @@ from yrd.db import Database
 from yrd.db.models import CommentRow, ExtractedRow, ProjectRow, TaskRow, UnitRow, UserRow
 from yrd.errors import ConflictError, InputError, NotFoundError, ThrottledError
 from yrd.supervise import audit
+from yrd.supervise.audit import to_utc
 from yrd.supervise.roles import Principal
 
 SUBJECT_KINDS = ("unit", "target", "project", "task")
@@ -78,13 +79,8 @@ class Comment:
         }
 
 
-def _utc(at: datetime) -> datetime:
-    """Aware UTC; a naive time (what SQLite gives back) is taken as UTC."""
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
 def _iso(at: datetime | None) -> str | None:
-    return None if at is None else _utc(at).isoformat(timespec="seconds")
+    return None if at is None else to_utc(at).isoformat(timespec="seconds")
 
 
 def _comment(row: CommentRow) -> Comment:
@@ -97,9 +93,9 @@ def _comment(row: CommentRow) -> Comment:
         user_id=row.user_id,
         text=row.text,
         status=row.status,
-        created_at=_utc(row.created_at),
+        created_at=to_utc(row.created_at),
         moderator_id=row.moderator_id,
-        moderated_at=None if row.moderated_at is None else _utc(row.moderated_at),
+        moderated_at=None if row.moderated_at is None else to_utc(row.moderated_at),
         moderation_note=row.moderation_note,
         version=row.version,
     )
@@ -194,7 +190,7 @@ def _throttle(session: Session, client: str, now: datetime) -> None:
         ).all()
         if len(recent) >= limit:
             # Posting is possible again once the oldest of the newest `limit` leaves the window.
-            retry = max(1, math.ceil((_utc(recent[-1]) + window - now).total_seconds()))
+            retry = max(1, math.ceil((to_utc(recent[-1]) + window - now).total_seconds()))
             raise ThrottledError(
                 f"too many comments from your address: at most {limit} in {_window(window)}; "
                 f"try again in {_wait(retry)}",
@@ -229,7 +225,7 @@ def post_comment(
         name = (actor.display_name or actor.username)[:NAME_MAX]
     if not client or len(client) > CLIENT_MAX:
         raise ValueError(f"client: a key of 1 to {CLIENT_MAX} characters is needed (got {len(client)})")
-    now = _utc(now or datetime.now(UTC))
+    now = to_utc(now or datetime.now(UTC))
     moderator = actor.can("comment:moderate")
     with db.write() as session:
         subject_id, plan_id = _subject(session, subject_kind, subject_id, plan_id or None)
@@ -262,7 +258,7 @@ def _changed_by(session: Session, row: CommentRow, seen: int) -> str:
     if row.moderator_id is not None:
         name = session.scalar(select(UserRow.username).where(UserRow.id == row.moderator_id))
         who = f" by {name}" if name else ""
-    when = f" at {_utc(row.moderated_at):%Y-%m-%d %H:%M} UTC" if row.moderated_at else ""
+    when = f" at {to_utc(row.moderated_at):%Y-%m-%d %H:%M} UTC" if row.moderated_at else ""
     return (
         f"comment {row.id} was changed{who}{when} since you read it (you had version {seen}, it is now "
         f"version {row.version} and {row.status}): reload it and decide again"
@@ -288,7 +284,7 @@ def moderate(
     if decision not in DECISIONS:
         raise InputError(f"decision: {decision!r} is not one of {', '.join(DECISIONS)}")
     note = clean_text(note, "note", NOTE_MAX)
-    now = _utc(now or datetime.now(UTC))
+    now = to_utc(now or datetime.now(UTC))
     try:
         with db.write() as session:
             row = session.get(CommentRow, comment_id)

@@ -26,7 +26,7 @@ from yrd.db import Database
 from yrd.db.models import AuditEntryRow
 from yrd.errors import ConflictError, InputError, NotFoundError
 from yrd.supervise import audit
-from yrd.supervise.audit import AuditEntry
+from yrd.supervise.audit import AuditEntry, to_utc
 
 
 class _Unset:
@@ -57,15 +57,11 @@ def now() -> datetime:
 
 def iso(value: datetime | None) -> str | None:
     """An aware UTC time as ISO 8601 (SQLite gives naive times back: they are UTC)."""
-    if value is None:
-        return None
-    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)).isoformat()
+    return None if value is None else to_utc(value).isoformat()
 
 
 def utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None if value is None else to_utc(value)
 
 
 # ------------------------------------------------------------------------------------------ checks

@@ -519,35 +519,35 @@ def body_owes(
 # --------------------------------------------------------------------------------------------- reports
 
 
+class ReportIn(BaseModel):
+    """A progress report as filed (multipart form fields; evidence files come as ``files``)."""
+
+    period: str = Field(max_length=20, description="2026, 2026-H1, 2026Q3 or 2026-10", examples=["2026Q3"])
+    status: str = Field(
+        max_length=32,
+        description="tasks: not_started, in_progress, delayed or completed; "
+        "projects: planned, preparing, under_construction or completed",
+    )
+    narrative: str = Field(max_length=progress.MAX_NARRATIVE + 1000, description="plain text")
+    lang: Literal["zh", "en"] = "zh"
+    links: list[str] = Field(default_factory=list, description="web addresses (repeat the field)")
+    indicators: list[str] = Field(default_factory=list, description="indicator codes (repeat the field)")
+    body: str | None = Field(None, max_length=64, description="the body filed for (default: yours)")
+
+
 def _file(
-    db: Any,
-    actor: Principal,
-    subject: dict[str, int],
-    period: str,
-    status: str,
-    narrative: str,
-    lang: str,
-    links: list[str] | None,
-    indicators: list[str] | None,
-    body: str | None,
-    files: list[UploadFile] | None,
+    db: Any, actor: Principal, subject: dict[str, int], form: ReportIn, files: list[UploadFile] | None
 ) -> dict[str, Any]:
     report = progress.file_report(
-        db, actor, **subject, period=period, status=status, narrative=narrative, lang=lang,
-        links=[x for x in links or [] if x.strip()], indicators=[x for x in indicators or [] if x.strip()],
-        body=body or None, files=read_uploads(files),
+        db, actor, **subject, period=form.period, status=form.status, narrative=form.narrative,
+        lang=form.lang, links=[x for x in form.links if x.strip()],
+        indicators=[x for x in form.indicators if x.strip()], body=form.body or None,
+        files=read_uploads(files),
     )  # fmt: skip
     return report_public(report)
 
 
-PeriodForm = Annotated[
-    str, Form(max_length=20, description="2026, 2026-H1, 2026Q3 or 2026-10", examples=["2026Q3"])
-]
-NarrativeForm = Annotated[str, Form(max_length=progress.MAX_NARRATIVE + 1000, description="plain text")]
-LangForm = Annotated[Literal["zh", "en"], Form()]
-LinksForm = Annotated[list[str] | None, Form(description="web addresses (repeat the field)")]
-IndicatorsForm = Annotated[list[str] | None, Form(description="indicator codes (repeat the field)")]
-BodyForm = Annotated[str | None, Form(max_length=64, description="the body filed for (default: yours)")]
+ReportForm = Annotated[ReportIn, Form()]
 FilesForm = Annotated[
     list[UploadFile] | None,
     File(description=f"evidence: {progress.ALLOWED_TYPES}; at most {progress.MAX_FILES} files"),
@@ -577,18 +577,10 @@ def file_task_report(
     db: DatabaseDep,
     task_id: TaskId,
     actor: Annotated[Principal, requires("report:file")],
-    period: PeriodForm,
-    status: Annotated[str, Form(max_length=32, description="not_started, in_progress, delayed or completed")],
-    narrative: NarrativeForm,
-    lang: LangForm = "zh",
-    links: LinksForm = None,
-    indicators: IndicatorsForm = None,
-    body: BodyForm = None,
+    form: ReportForm,
     files: FilesForm = None,
 ) -> dict[str, Any]:
-    return _file(
-        db, actor, {"task_id": task_id}, period, status, narrative, lang, links, indicators, body, files
-    )
+    return _file(db, actor, {"task_id": task_id}, form, files)
 
 
 @router.get(
@@ -614,19 +606,10 @@ def file_project_report(
     db: DatabaseDep,
     project_id: ProjectId,
     actor: Annotated[Principal, requires("report:file")],
-    period: PeriodForm,
-    status: Annotated[
-        str, Form(max_length=32, description="planned, preparing, under_construction or completed")
-    ],
-    narrative: NarrativeForm,
-    lang: LangForm = "zh",
-    links: LinksForm = None,
-    indicators: IndicatorsForm = None,
-    body: BodyForm = None,
+    form: ReportForm,
     files: FilesForm = None,
 ) -> dict[str, Any]:
-    subject = {"project_id": project_id}
-    return _file(db, actor, subject, period, status, narrative, lang, links, indicators, body, files)
+    return _file(db, actor, {"project_id": project_id}, form, files)
 
 
 @router.get(
