@@ -14,7 +14,7 @@ from rich.table import Table
 from yrd.bootstrap import load_and_extract, prepare_default
 from yrd.clikit import database, default_plan, err, errors, out, report_load
 from yrd.documents import store
-from yrd.documents.citation import cite, parse_citation, short_title
+from yrd.documents.citation import cite, parse_citation, plan_style, short_title
 from yrd.documents.load import LoadResult
 from yrd.documents.model import Unit
 from yrd.documents.search import search as run_search
@@ -116,12 +116,17 @@ def show(
         with database() as db, db.read() as session:
             plan_id, eid = _resolve(session, ref, plan)
             tree = store.load_plan(session, plan_id)
+        if tree.find(eid) is None:  # an article cited alone (第四条) names its full eId in the plan
+            eid = parse_citation(
+                ref.split(":", 1)[1] if ":" in ref and not ref.startswith("《") else ref, tree
+            )
         unit = tree.find(eid)
         if unit is None:
             raise NotFoundError(f"plan {plan_id} has no unit {eid}")
         for code in langs:
-            short = short_title(tree.title.get(code, tree.title.get("zh", "")), code)
-            out.rule(f"[bold]{escape(cite(eid, code, short))}[/]  [dim]{plan_id}:{eid}[/]")
+            style = plan_style(tree)
+            short = short_title(tree.title.get(code, tree.title.get("zh", "")), code, style)
+            out.rule(f"[bold]{escape(cite(eid, code, short, style))}[/]  [dim]{plan_id}:{eid}[/]")
             _print_unit(unit, code)
 
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from yrd.documents.akn import expression_uri, work_uri
-from yrd.documents.citation import cite, short_title
+from yrd.documents.citation import cite, plan_short_title, plan_style
 from yrd.documents.locales import LOCALES
 from yrd.documents.model import LANGS, Plan, Problem, TocEntry, Unit
 from yrd.errors import InputError
@@ -24,7 +24,7 @@ FORMAT = "yrd-plan/1"
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The whole plan as plain JSON-ready data (see ``docs/plan.schema.json``)."""
-    shorts = {lang: short_title(plan.title.get(lang, ""), lang) for lang in LANGS}
+    shorts = _shorts(plan)
     work, expressions = _uris(plan)
     return {
         "format": FORMAT,
@@ -38,7 +38,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "expression_uris": expressions,
         "toc": [_toc_entry(e) for e in plan.toc],
         "problems": [_problem(p) for p in plan.problems],
-        "units": [_unit(u, shorts) for u in plan.units],
+        "units": [_unit(u, shorts, plan_style(plan)) for u in plan.units],
     }
 
 
@@ -49,22 +49,28 @@ def plan_to_json(plan: Plan, indent: int | None = 2) -> str:
 
 def unit_to_dict(unit: Unit, plan: Plan) -> dict[str, Any]:
     """One unit (with its children) in the export's shape, citations using the plan's short title."""
-    return _unit(unit, {lang: short_title(plan.title.get(lang, ""), lang) for lang in LANGS})
+    return _unit(unit, _shorts(plan), plan_style(plan))
 
 
-def _unit(unit: Unit, shorts: dict[str, str]) -> dict[str, Any]:
+def _shorts(plan: Plan) -> dict[str, str]:
+    """The short title per language, in the plan's citation style (a follow-up document's own title)."""
+    style = plan_style(plan)
+    return {lang: plan_short_title(plan.title, lang, style) for lang in LANGS}
+
+
+def _unit(unit: Unit, shorts: dict[str, str], style: str = "outline") -> dict[str, Any]:
     return {
         "id": unit.eid,
         "kind": unit.kind,
         "num": unit.num,
         "line": unit.line,
-        "citation": {lang: cite(unit.eid, lang, shorts[lang]) for lang in LANGS},
+        "citation": {lang: cite(unit.eid, lang, shorts[lang], style) for lang in LANGS},
         "heading": dict(unit.heading),
         "lead": dict(unit.lead),
         "text": dict(unit.text),
         "sentences": {lang: LOCALES[lang].sentences(text) for lang, text in unit.text.items()},
         "align_score": unit.align_score,
-        "children": [_unit(c, shorts) for c in unit.children],
+        "children": [_unit(c, shorts, style) for c in unit.children],
     }
 
 

@@ -14,6 +14,10 @@ numbering style is mapped onto a kind the model already has, so that eIds and ci
     （1）                     （1）完成东部连接线建设     paragraph (inside the open 1. item)
     ========================  ==========================  ============
 
+Each numbered heading and article is listed in the plan's contents (``Plan.toc``) as printed
+(一、总体要求, （一）指导思想, 第一部分 总则, 第一条), which is stored with the plan and tells
+`yrd.documents.citation` the document's citation style (第三条, 一、（二）3.).
+
 A notice (关于印发《…》的通知) keeps its own text as the preamble (``preface``) and the attached plan
 as the tree; text before the first heading is kept as the introduction (``intro``). A numbering
 gap is reported as a `Problem` on the plan, never raised.
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from yrd.documents.locales import ZH
-from yrd.documents.model import Plan, Problem, Unit, UnitKind, assign_eids
+from yrd.documents.model import Plan, Problem, TocEntry, Unit, UnitKind, assign_eids
 from yrd.documents.numerals import parse_chinese, to_chinese
 from yrd.documents.readers import Line
 from yrd.errors import InputError
@@ -47,6 +51,7 @@ _STYLES: dict[str, tuple[re.Pattern[str], UnitKind, int, str]] = {
     "paren_arabic": (re.compile(r"[（(](?P<num>\d{1,2})[）)]\s*(?P<rest>.+)"), "paragraph", 4, "（{n}）"),
 }
 _STRUCTURAL = ("part", "zh_chapter", "cn", "zh_section", "paren_cn", "article")
+_ITEMS = ("paren_cn", "arabic", "paren_arabic")  # inside an article these are its items, not headings
 _TITLE_END = re.compile(r"(方案|办法|规定|通知|意见|计划|措施|细则|条例|纲要|规划|要点|决定|规则)$")
 _NOTICE = re.compile(r"^关于印发《(?P<title>[^《》]+)》的通知$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*$")
@@ -150,6 +155,10 @@ class _Builder:
         self.plan = plan
         self.stack: list[tuple[int, Unit]] = []  # open units with their rank, outermost first
         self.last: dict[tuple[str, int], int] = {}  # (style, id of the parent) → last number seen
+        self.articles: set[int] = set()  # ids of the article units (第X条)
+
+    def _in_article(self) -> bool:
+        return bool(self.stack) and id(self.stack[-1][1]) in self.articles
 
     def _children(self) -> list[Unit]:
         return self.stack[-1][1].children if self.stack else self.plan.units
@@ -170,8 +179,8 @@ class _Builder:
 
     def add(self, ln: Line) -> None:
         mark = _mark(ln.text)
-        if mark is None:
-            self._text(ln)
+        if mark is None or (mark.style in _ITEMS and self._in_article()):
+            self._text(ln)  # an article's items（一）/1./（1）are part of the article (第十条第（二）项)
             return
         _, kind, rank, _ = _STYLES[mark.style]
         while self.stack and self.stack[-1][0] >= rank:
@@ -186,6 +195,17 @@ class _Builder:
             unit = _paragraph(mark.rest, num, ln.no)
         siblings.append(unit)
         self.stack.append((rank, unit))
+        if mark.style == "article":
+            self.articles.add(id(unit))
+        if mark.style in _STRUCTURAL:
+            self._toc(mark, unit, ln.no)
+
+    def _toc(self, mark: _Mark, unit: Unit, line: int) -> None:
+        """List a heading or an article in the contents as the document prints it."""
+        label = _label(mark.style, mark.num)
+        heading = unit.heading.get("zh", "")
+        sep = " " if heading and label.startswith("第") else ""
+        self.plan.toc.append(TocEntry(unit.kind, unit.num, f"{label}{sep}{heading}", line))
 
     def _text(self, ln: Line) -> None:
         """An unnumbered line: more of an open item (an article's 款), else a paragraph of its own."""

@@ -15,7 +15,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from yrd.db.models import PlanRow, UnitRow, UnitTextRow
-from yrd.documents.citation import cite, short_title
+from yrd.documents.citation import cite, plan_short_title
+from yrd.documents.store import citation_style
 from yrd.errors import InputError
 
 MAX_QUERY = 200
@@ -80,9 +81,12 @@ def search(
     if lang:
         stmt = stmt.where(UnitTextRow.lang == lang)
     hits = []
+    styles: dict[str, str] = {}  # plan id → its citation style
     for text_row, kind, title_zh, title_en in session.execute(stmt):
+        if text_row.plan_id not in styles:
+            styles[text_row.plan_id] = citation_style(session, text_row.plan_id)
+        style = styles[text_row.plan_id]
         score = _score(text_row, terms)
-        title = title_zh if text_row.lang == "zh" else title_en
         snippet, marked = _snippet(text_row.text or text_row.heading, terms)
         hits.append(
             Hit(
@@ -90,7 +94,12 @@ def search(
                 eid=text_row.eid,
                 kind=kind,
                 lang=text_row.lang,
-                citation=cite(text_row.eid, text_row.lang, short_title(title, text_row.lang)),
+                citation=cite(
+                    text_row.eid,
+                    text_row.lang,
+                    plan_short_title({"zh": title_zh, "en": title_en}, text_row.lang, style),
+                    style,
+                ),
                 heading=text_row.heading,
                 snippet=snippet,
                 snippet_html=marked,

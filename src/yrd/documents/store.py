@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from yrd.db.models import PlanRow, SourceRow, UnitRow, UnitTextRow
+from yrd.db.models import PlanRow, PolicyDocRow, SourceRow, UnitRow, UnitTextRow
+from yrd.documents.citation import cite, guess_policy_style, plan_short_title, style_of_toc
 from yrd.documents.model import Plan, Problem, TocEntry, Unit
 from yrd.errors import NotFoundError
 
@@ -127,8 +128,50 @@ def plan_from_row(row: PlanRow) -> Plan:
     return plan
 
 
+def citation_style(session: Session, plan_id: str) -> str:
+    """How units of a stored plan are cited: "outline", "policy_items" or "policy_articles".
+
+    Pass it to `yrd.documents.citation.cite` (``style=``) and `short_title` (third argument). The
+    style comes from the stored contents list; a follow-up document stored before its contents were
+    recorded is judged from its units.
+
+    Raises:
+        NotFoundError: no plan has that id.
+    """
+    row = session.get(PlanRow, plan_id)
+    if row is None:
+        raise NotFoundError(f"no plan {plan_id!r} (see `yrd plans`)")
+    style = style_of_toc(plan_from_row(row).toc)
+    if style == "outline" and session.get(PolicyDocRow, plan_id) is not None:
+        style = guess_policy_style(load_plan(session, plan_id).units)
+    return style
+
+
+def cite_stored(session: Session, plan_id: str, eid: str, lang: str, style: str | None = None) -> str:
+    """The citation of a unit of a stored plan in its own style ("《方案》二、（一）2.", "办法, Art. 4").
+
+    Pass ``style`` (from `citation_style`) when citing many units of one plan, to look it up once.
+
+    Raises:
+        NotFoundError: no plan has that id.
+    """
+    row = session.get(PlanRow, plan_id)
+    if row is None:
+        raise NotFoundError(f"no plan {plan_id!r} (see `yrd plans`)")
+    style = style or citation_style(session, plan_id)
+    titles = {"zh": row.title_zh, "en": row.title_en}
+    return cite(eid, lang, plan_short_title(titles, lang, style), style)
+
+
 def list_plans(session: Session) -> list[PlanRow]:
-    return list(session.scalars(select(PlanRow).order_by(PlanRow.date.desc(), PlanRow.id)))
+    """Every plan: outlines first, then follow-up documents (the 1+N's N), each newest first, so that
+    whatever takes "the first plan" takes an outline."""
+    stmt = (
+        select(PlanRow)
+        .outerjoin(PolicyDocRow, PolicyDocRow.plan_id == PlanRow.id)
+        .order_by(PolicyDocRow.plan_id.is_not(None), PlanRow.date.desc(), PlanRow.id)
+    )
+    return list(session.scalars(stmt))
 
 
 def find_plan_by_title(session: Session, title_zh: str) -> PlanRow | None:

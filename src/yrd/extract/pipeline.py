@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from yrd.db import Database
 from yrd.db.models import ExtractedRow, ExtractionRunRow, PlanRow
 from yrd.documents import store
-from yrd.documents.citation import cite, short_title
+from yrd.documents.citation import cite, plan_short_title, plan_style
 from yrd.documents.model import Plan
 from yrd.errors import InputError, NotFoundError
 from yrd.extract.model import KINDS, Record
@@ -147,10 +147,12 @@ def record_counts(session: Session, plan_id: str) -> dict[str, int]:
 
 def record_dict(record: Record, plan: Plan | PlanRow) -> dict[str, Any]:
     """A record as JSON-ready data with its id and its citation in both languages."""
-    titles = plan.title if isinstance(plan, Plan) else {"zh": plan.title_zh, "en": plan.title_en}
+    tree = plan if isinstance(plan, Plan) else store.plan_from_row(plan)
+    style = plan_style(tree)
     body = {"id": record_id(record), **record.model_dump(mode="json")}
     body["citation"] = {
-        lang: cite(record.eid, lang, short_title(titles.get(lang, ""), lang)) for lang in ("zh", "en")
+        lang: cite(record.eid, lang, plan_short_title(tree.title, lang, style), style)
+        for lang in ("zh", "en")
     }
     return body
 
