@@ -56,9 +56,11 @@ def test_load_link_decide_and_cover(db: Database) -> None:
     assert (policy.issuer, policy.date) == ("示例省人民政府办公厅", "2026-03-01")  # from the signature block
 
     linked = store.suggest_links(db, COORDINATOR, pid, k=3)
-    assert linked.paragraphs == 18 and linked.counts["added"] > 0
+    assert linked.paragraphs == 16 and linked.counts["added"] > 0  # 18, less the preamble's 2
     with db.read() as session:
         found = store.links(session, pid)
+    assert not any(x.policy_eid.startswith("preface") for x in found)
+    with db.read() as session:
         total = store.coverage(session).total
     assert all(x.state == "suggested" and x.version == 1 and 1 <= x.rank <= 3 for x in found)
     assert len({(x.policy_eid, x.outline_eid) for x in found}) == len(found)

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from yrd.clikit import check_format, database, default_plan, emit, errors, out, report_load, to_csv
+from yrd.documents import store as documents
 from yrd.documents.load import DEFAULT_PLAN
 from yrd.errors import InputError
 from yrd.policies import store
@@ -87,13 +88,28 @@ def list_(fmt: Format = "table") -> None:
         emit(rows, fmt, table, lambda: to_csv(flat, columns))
 
 
-def _print_links(found: list[store.Link]) -> None:
-    """Per policy paragraph: its text, then its candidate measures best first."""
+def _citations(session: Any, found: list[store.Link]) -> dict[str, str]:
+    """The Chinese citation of each linked policy paragraph, in the document's own numbering."""
+    if not found:
+        return {}
+    plan_id = found[0].policy_plan_id
+    style = documents.citation_style(session, plan_id)
+    return {
+        x.policy_eid: documents.cite_stored(session, plan_id, x.policy_eid, "zh", style)
+        for x in found
+        if x.policy_plan_id == plan_id
+    }
+
+
+def _print_links(found: list[store.Link], citations: dict[str, str] | None = None) -> None:
+    """Per policy paragraph: its citation and text, then its candidate measures best first."""
     current = None
     for link in found:
         if link.policy_eid != current:
             current = link.policy_eid
-            out.print(f"\n[bold]{escape(link.policy_eid)}[/] {escape(_short(link.policy_text))}")
+            name = (citations or {}).get(current)
+            label = f"{escape(name)} [dim]{escape(current)}[/]" if name else escape(current)
+            out.print(f"\n[bold]{label}[/] {escape(_short(link.policy_text))}")
         mark = {"confirmed": "[green]✓[/]", "rejected": "[red]✗[/]"}.get(link.state, " ")
         out.print(
             f" {mark} #{link.id} v{link.version} {link.score:7.2f}  {escape(link.outline_eid)} "
@@ -117,10 +133,11 @@ def link(
             result = store.suggest_links(db, _operator(), plan_id, outline, k=k)
             with db.read() as session:
                 found = store.links(session, plan_id)
+                citations = _citations(session, found)
         if fmt != "table":
             emit([asdict(x) for x in found], fmt, Table(), lambda: _links_csv(found))
             return
-        _print_links(found)
+        _print_links(found, citations)
         c = result.counts
         out.print(
             f"\n[green]linked[/] {result.paragraphs} paragraphs of [bold]{plan_id}[/] to "
@@ -147,10 +164,11 @@ def links(
         check_format(fmt)
         with database() as db, db.read() as session:
             found = store.links(session, plan_id, state)
+            citations = _citations(session, found)
         if fmt != "table":
             emit([asdict(x) for x in found], fmt, Table(), lambda: _links_csv(found))
         elif found:
-            _print_links(found)
+            _print_links(found, citations)
         else:
             out.print("no links (run `yrd policy link PLAN_ID`)")
 
@@ -204,6 +222,10 @@ def coverage(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `yrd policy …` and `yrd coverage` to the main CLI."""
+    """Add `yrd policy …` (with `provinces` and `targets`) and `yrd coverage` to the main CLI."""
+    from yrd.policies.cli_compare import provinces_command, targets_command
+
+    policy_app.command("provinces")(provinces_command)
+    policy_app.command("targets")(targets_command)
     app.add_typer(policy_app, name="policy")
     app.command("coverage")(coverage)

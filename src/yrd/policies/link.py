@@ -254,12 +254,14 @@ def _term_reason(index: OutlineIndex, query: str, text: str) -> list[str]:
     return [run for _, run in sorted(scored)[:MAX_TERMS]]
 
 
-def _bonuses(index: OutlineIndex, row: int, text: str, places: dict[str, str]) -> tuple[float, list[Reason]]:
+def _bonuses(
+    index: OutlineIndex, row: int, text: str, places: dict[str, str], common: dict[str, float]
+) -> tuple[float, list[Reason]]:
     """The entity bonus of one unit for a query, with the reasons behind it."""
     bonus, reasons = 0.0, []
     shared = sorted(c for c in index.places[row] if c in places)
     if shared:
-        bonus += PLACE_BONUS * sum(index.entity_idf[f"place:{c}"] for c in shared)
+        bonus += PLACE_BONUS * sum(index.entity_idf[f"place:{c}"] * common.get(c, 1.0) for c in shared)
         reasons.append(Reason("places", [index.places[row][c] for c in shared]))
     named: tuple[tuple[ReasonKind, str, set[str], float], ...] = (
         ("projects", "project", index.projects[row], PROJECT_BONUS),
@@ -272,13 +274,50 @@ def _bonuses(index: OutlineIndex, row: int, text: str, places: dict[str, str]) -
     return bonus, reasons
 
 
+@dataclass(frozen=True)
+class Background:
+    """How common each term and place is across the paragraphs of the document being linked.
+
+    A term the document uses in most of its paragraphs (本市, 示范区, the partner provinces' names) is
+    its own vocabulary, not evidence of which measure one paragraph carries out, so it weighs less,
+    as IDF discounts a term common across a collection. Weights run from ``FLOOR`` to 1.
+    """
+
+    terms: dict[str, float]
+    places: dict[str, float]
+
+    FLOOR = 0.2
+    MIN_PARAGRAPHS = 8  # fewer paragraphs say too little about what is common
+
+    @classmethod
+    def of(cls, texts: Sequence[str], places: Sequence[Iterable[str]]) -> Background:
+        n = len(texts)
+        if n < cls.MIN_PARAGRAPHS:
+            return cls({}, {})
+        top = math.log(1 + n)
+
+        def weights(df: Counter[str]) -> dict[str, float]:
+            return {t: max(cls.FLOOR, math.log(1 + n / c) / top) for t, c in df.items() if c > 1}
+
+        return cls(weights(Counter(t for x in texts for t in set(terms(x)))),
+                   weights(Counter(c for p in places for c in set(p))))  # fmt: skip
+
+
+_NO_BACKGROUND = Background({}, {})
+
+
 def suggest(
-    index: OutlineIndex, text: str, entities: Sequence[Record] | None = None, k: int = 5
+    index: OutlineIndex,
+    text: str,
+    entities: Sequence[Record] | None = None,
+    k: int = 5,
+    background: Background = _NO_BACKGROUND,
 ) -> list[Suggestion]:
     """The ``k`` Outline units a policy text most likely carries out, best first, with reasons.
 
     ``entities`` are the policy unit's extraction records (its places); without them the places are
-    scanned from the text. Ties are broken by document order, so the result is deterministic.
+    scanned from the text. ``background`` discounts what the whole document says everywhere. Ties
+    are broken by document order, so the result is deterministic.
     """
     if not index.eids or not text.strip():
         return []
@@ -287,14 +326,15 @@ def suggest(
         cols = np.fromiter((index.vocab[g] for g in q), dtype=np.int64, count=len(q))
         # each query term counts once per occurrence, saturated like a short document's
         qw = np.fromiter(q.values(), dtype=np.float64, count=len(q))
-        scores = index.weights[:, cols] @ (qw * (K1 + 1) / (qw + K1))
+        common = np.fromiter((background.terms.get(g, 1.0) for g in q), dtype=np.float64, count=len(q))
+        scores = index.weights[:, cols] @ (common * qw * (K1 + 1) / (qw + K1))
     else:
         scores = np.zeros(len(index.eids))
     places = _places_of(entities, text)
     extra: dict[int, tuple[float, list[Reason]]] = {}
     for row in range(len(index.eids)):
         if index.places[row].keys() & places.keys() or index.projects[row] or index.indicators[row]:
-            bonus, reasons = _bonuses(index, row, text, places)
+            bonus, reasons = _bonuses(index, row, text, places, background.places)
             if reasons:
                 extra[row] = (bonus, reasons)
                 scores[row] += bonus
@@ -324,8 +364,11 @@ def link_plan(
     records: Sequence[Record] | None = None,
     min_score: float = MIN_SCORE,
 ) -> dict[str, list[Suggestion]]:
-    """Suggestions for every paragraph of a policy document, keyed by the paragraph's eId; those
-    scoring under ``min_score`` are left out, so a banner or a signature line proposes nothing.
+    """Suggestions for every paragraph of a policy document's body, keyed by the paragraph's eId;
+    those scoring under ``min_score`` are left out, so a banner or a signature line proposes nothing.
+
+    The preamble (a notice's cover text, the "为贯彻落实《纲要》……制定本方案" opening) is skipped: it
+    names the Outline as a whole, so every measure would match it and none is carried out by it.
 
     ``records`` are the policy's own extraction records, if it has been extracted; otherwise each
     paragraph's places are scanned from its text.
@@ -333,11 +376,15 @@ def link_plan(
     by_eid: dict[str, list[Record]] = {}
     for r in records or ():
         by_eid.setdefault(r.eid, []).append(r)
+    units = [
+        u for u in policy.walk()
+        if u.kind == "paragraph" and _unit_text(u) and not u.eid.startswith(("preface", "intro"))
+    ]  # fmt: skip
+    entities = {u.eid: by_eid.get(u.eid) if records is not None else None for u in units}
+    places = [_places_of(entities[u.eid], _unit_text(u)) for u in units]
+    background = Background.of([_unit_text(u) for u in units], places)
     out: dict[str, list[Suggestion]] = {}
-    for unit in policy.walk():
-        text = _unit_text(unit)
-        if unit.kind != "paragraph" or not text:
-            continue
-        found = suggest(index, text, by_eid.get(unit.eid) if records is not None else None, k)
+    for unit in units:
+        found = suggest(index, _unit_text(unit), entities[unit.eid], k, background)
         out[unit.eid] = [s for s in found if s.score >= min_score]
     return out

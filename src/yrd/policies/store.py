@@ -26,7 +26,7 @@ from yrd.db.models import PlanRow, PolicyDocRow, PolicyLinkRow, SourceRow, UnitR
 from yrd.documents import store
 from yrd.documents.load import DEFAULT_PLAN, LoadResult, ParsedFile, combine, counts
 from yrd.documents.policy_structure import looks_like_policy, parse_policy
-from yrd.documents.readers import plain_lines, read_source
+from yrd.documents.readers import plain_lines
 from yrd.errors import InputError, NotFoundError
 from yrd.extract.model import Task
 from yrd.extract.pipeline import extract_plan, list_records
@@ -41,6 +41,8 @@ STATES = ("suggested", "confirmed", "rejected")
 DECISIONS = ("confirmed", "rejected")
 PERMISSION = "task:manage"  # confirming links is the coordinator's work, like managing tasks
 MAX_K = 20
+MAX_FILES = 5  # copies of one document in one load
+MAX_FILE_BYTES = 20 * 1024 * 1024
 _DOC_FIELDS = ("relation", "issuer", "number", "date", "status")
 _LINK_FIELDS = ("policy_plan_id", "policy_eid", "outline_plan_id", "outline_eid", "state", "decided_by",
                 "decided_at", "version")  # fmt: skip
@@ -137,8 +139,14 @@ def parse_policy_file(data: bytes, name: str, encoding: str | None = None) -> Pa
     Raises:
         InputError: the file is unreadable, an outline rather than a policy, or has no numbered
             headings; the message names the file.
+
+    Plain text, HTML, DOCX and PDF are read (`yrd.documents.formats.to_text`); what the reader
+    could not do (Word's automatic numbering, pages without text) becomes a warning of the plan.
     """
-    src = read_source(data, name, encoding, "plain")
+    from yrd.documents.formats import to_text
+    from yrd.documents.model import Problem
+
+    src = to_text(data, name, encoding)
     lines = plain_lines(src.text)
     if not looks_like_policy(lines) and any(_CHAPTER.match(ln.text) for ln in lines):
         raise InputError(
@@ -148,6 +156,7 @@ def parse_policy_file(data: bytes, name: str, encoding: str | None = None) -> Pa
     plan = parse_policy(lines, name)
     if not any(u.kind == "paragraph" and u.text.get("zh") for u in plan.walk()):
         raise InputError(f"{name}: not a policy document: no paragraph of text under its headings")
+    plan.problems[:0] = [Problem("warning", w) for w in src.warnings]
     for problem in plan.problems:
         problem.source = problem.source or name
     return ParsedFile(name, hashlib.sha256(data).hexdigest(), src.form, src.encoding, plan)
@@ -360,8 +369,47 @@ def _measure_titles(session: Session, outline_plan_id: str) -> dict[str, str]:
     return titles
 
 
-def list_policies(session: Session) -> list[PolicyDoc]:
-    """Every stored follow-up document, newest first."""
+@dataclass(frozen=True)
+class PolicyFilter:
+    """What a library search asks for; empty fields match everything."""
+
+    q: str = ""
+    issuer: str = ""
+    relation: str = ""
+    status: str = ""
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def matches(self, doc: PolicyDoc) -> bool:
+        words = self.q.split()
+        haystack = f"{doc.title} {doc.number} {doc.issuer} {doc.plan_id}".casefold()
+        return (
+            all(w.casefold() in haystack for w in words)
+            and (not self.issuer or self.issuer.casefold() in doc.issuer.casefold())
+            and (not self.relation or doc.relation == self.relation)
+            and (not self.status or doc.status == self.status)
+            and (not self.date_from or (doc.date or "") >= self.date_from)
+            and (not self.date_to or (doc.date or "9999") <= self.date_to)
+        )
+
+
+def check_filter(
+    q: str = "", issuer: str = "", relation: str = "", status: str = "",
+    date_from: str | None = None, date_to: str | None = None,
+) -> PolicyFilter:  # fmt: skip
+    """A library search, checked (bad relation, status or date → InputError naming the field)."""
+    return PolicyFilter(
+        q=check_text(q, "q", max_len=200),
+        issuer=check_text(issuer, "issuer", max_len=200),
+        relation=_choice(relation, RELATIONS, "relation") if relation else "",
+        status=_choice(status, STATUSES, "status") if status else "",
+        date_from=check_date(date_from or None, "date_from"),
+        date_to=check_date(date_to or None, "date_to"),
+    )
+
+
+def list_policies(session: Session, where: PolicyFilter | None = None) -> list[PolicyDoc]:
+    """The stored follow-up documents (those ``where`` matches), newest first."""
     docs = list(
         session.execute(select(PolicyDocRow, PlanRow).join(PlanRow, PlanRow.id == PolicyDocRow.plan_id))
     )
@@ -390,7 +438,19 @@ def list_policies(session: Session) -> list[PolicyDoc]:
         )
         for d, p in docs
     ]
+    if where is not None:
+        out = [d for d in out if where.matches(d)]
     return sorted(out, key=lambda d: (d.date or "", d.plan_id), reverse=True)
+
+
+def policy(session: Session, plan_id: str) -> PolicyDoc:
+    """One stored follow-up document.
+
+    Raises:
+        NotFoundError: no such policy document.
+    """
+    _policy_row(session, plan_id)
+    return next(d for d in list_policies(session) if d.plan_id == plan_id)
 
 
 def links(session: Session, policy_plan_id: str, state: str | None = None) -> list[Link]:
@@ -424,6 +484,55 @@ def links(session: Session, policy_plan_id: str, state: str | None = None) -> li
     return [
         _link(r, texts.get(r.policy_eid, ""), titles[r.outline_plan_id].get(r.outline_eid, "")) for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One policy paragraph that still has undecided suggestions, with all its candidates (any state)."""
+
+    policy_plan_id: str
+    policy_title: str
+    policy_eid: str
+    policy_text: str
+    candidates: list[Link]
+
+
+@dataclass(frozen=True)
+class Queue:
+    items: list[QueueItem]
+    total: int  # paragraphs waiting, over all pages
+
+
+QUEUE_MAX = 100
+
+
+def queue(session: Session, policy_plan_id: str | None = None, limit: int = 20, offset: int = 0) -> Queue:
+    """The review queue: policy paragraphs with suggestions nobody has decided, a page at a time.
+
+    A reviewer decides per paragraph (confirm the right measures, reject the rest), so the queue is
+    paged by paragraph; documents come newest first, paragraphs in document order.
+
+    Raises:
+        NotFoundError: no such policy document.
+        InputError: ``limit`` or ``offset`` out of range.
+    """
+    if not 1 <= limit <= QUEUE_MAX or offset < 0:
+        raise InputError(f"limit must be 1 to {QUEUE_MAX} and offset 0 or more, not {limit} and {offset}")
+    docs = list_policies(session)
+    if policy_plan_id is not None:
+        _policy_row(session, policy_plan_id)
+        docs = [d for d in docs if d.plan_id == policy_plan_id]
+    waiting: list[QueueItem] = []
+    for doc in docs:
+        if not doc.links["suggested"]:
+            continue
+        by_para: dict[str, list[Link]] = {}
+        for link in links(session, doc.plan_id):
+            by_para.setdefault(link.policy_eid, []).append(link)
+        for eid, found in by_para.items():
+            if any(x.state == "suggested" for x in found):
+                waiting.append(QueueItem(doc.plan_id, doc.title, eid, found[0].policy_text, found))
+    return Queue(waiting[offset : offset + limit], len(waiting))
 
 
 def coverage(session: Session, outline_plan_id: str = DEFAULT_PLAN) -> Coverage:

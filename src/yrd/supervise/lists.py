@@ -163,7 +163,7 @@ def body_names(lang: str) -> dict[str, str]:
     return names
 
 
-def _cell(sheet: Any, row: int, column: int, value: Any) -> None:
+def write_cell(sheet: Any, row: int, column: int, value: Any) -> None:
     if isinstance(value, str):  # a worksheet cannot hold control characters (a typed filter may have any)
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = sheet.cell(row=row, column=column, value=value)
@@ -213,7 +213,7 @@ def export_xlsx(
             t.last_period or "",
         )
         for column, value in enumerate(values, 1):
-            _cell(sheet, i, column, value)
+            write_cell(sheet, i, column, value)
     for column, width in enumerate(_WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
@@ -226,8 +226,8 @@ def export_xlsx(
     rows = [(title, ""), (when, stamp.strftime("%Y-%m-%d %H:%M UTC")), (filt, "; ".join(shown) or none),
             (count, len(tasks)), (source, _SOURCE)]  # fmt: skip
     for r, (key, value) in enumerate(rows, 1):
-        _cell(about, r, 1, key)
-        _cell(about, r, 2, value)
+        write_cell(about, r, 1, key)
+        write_cell(about, r, 2, value)
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 60
     buf = io.BytesIO()
