@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from tests.web.logins import add_role_users, login, token_for
 
 from yrd.db import Database
+from yrd.policies import store as policies
 from yrd.settings import Settings
 from yrd.supervise import accounts, comments, progress, projects, tasks
 from yrd.supervise.roles import ANONYMOUS, system
@@ -37,6 +38,7 @@ AUDIT = frozenset({"analyst", "coordinator", "admin"})
 # acts for Shanghai only and is refused on them like a role without the permission.
 REPORTING = frozenset({"reporter", "coordinator", "admin"})
 PDF = b"%PDF-1.4\n% SYNTHETIC evidence\n"
+NOTICE = (Path(__file__).parents[1] / "data" / "policy_docs" / "notice.txt").read_bytes()  # SYNTHETIC
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,25 @@ API: list[Cell] = [
         COORDINATION,
         _json(lambda ids: {"note": "SYNTHETIC", "version": ids["project_version"]()}),
     ),
+    Cell("GET", "/api/policies", EVERYONE),
+    Cell(
+        "POST",
+        "/api/policies",
+        COORDINATION,
+        lambda ids: {
+            "data": {"relation": "special_plan", "suggest": "false"},
+            "files": [("files", ("notice.txt", NOTICE, "text/plain"))],
+        },
+    ),
+    Cell("GET", "/api/policy-links/queue", EVERYONE),
+    Cell("POST", "/api/policies/{plan_id}/suggestions", COORDINATION, _json(lambda ids: {"k": 1})),
+    Cell(
+        "POST",
+        "/api/policy-links/{link_id}/decision",
+        COORDINATION,
+        _json(lambda ids: {"state": "rejected", "version": ids["link_version"]()}),
+    ),
+    Cell("GET", "/api/coverage", EVERYONE),
 ]
 
 PAGES: list[Cell] = [
@@ -252,6 +273,23 @@ PAGES: list[Cell] = [
         COORDINATION,
         _form(lambda ids: {"note": "SYNTHETIC", "version": ids["project_version"]()}),
     ),
+    Cell("GET", "/policies/review", EVERYONE),
+    Cell(
+        "POST",
+        "/policies",
+        COORDINATION,
+        lambda ids: {
+            "data": {"relation": "special_plan"},
+            "files": [("files", ("notice.txt", NOTICE, "text/plain"))],
+        },
+    ),
+    Cell("POST", "/policies/{plan_id}/suggest", COORDINATION, _form(lambda ids: {})),
+    Cell(
+        "POST",
+        "/policies/links/{link_id}",
+        COORDINATION,
+        _form(lambda ids: {"state": "confirmed", "version": ids["link_version"]()}),
+    ),
 ]
 
 
@@ -283,6 +321,10 @@ def world(default_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         db, ANONYMOUS, subject_kind="task", subject_id=str(task.id), text="SYNTHETIC", client="matrix"
     )
 
+    with db.read() as session:
+        [policy] = policies.list_policies(session)  # the shipped regulation
+        link = policies.links(session, policy.plan_id)[0]
+
     def version_of(read: Callable[[Any], Any]) -> Callable[[], int]:
         def current() -> int:
             with db.read() as session:
@@ -303,6 +345,11 @@ def world(default_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "project_version": version_of(lambda s: projects.get_project(s, project.id)),
         "report_version": version_of(lambda s: progress.get_report(s, report.id, admin)),
         "comment_version": version_of(lambda s: comments.get_comment(s, comment.id)),
+        "policy": policy.plan_id,
+        "link": link.id,
+        "link_version": version_of(
+            lambda s: next(x for x in policies.links(s, policy.plan_id) if x.id == link.id)
+        ),
     }
     app = create_app(Settings(data_dir=folder), db)
     yield {"db": db, "app": app, "ids": ids}
@@ -319,6 +366,8 @@ NAMES = {
     "username": "username",
     "token_id": "token",
     "code": "code",
+    "plan_id": "policy",
+    "link_id": "link",
 }
 
 

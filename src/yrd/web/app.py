@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         api_evaluate,
         api_extract,
         api_observations,
+        api_policies,
         api_regions,
         api_stats,
         api_supervise,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         pages_comments,
         pages_evaluate,
         pages_extract,
+        pages_policies,
         pages_regions,
         pages_report,
         pages_stats,
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api_accounts.router)
     app.include_router(api_comments.router)
     app.include_router(api_supervise.router)
+    app.include_router(api_policies.router)
     app.include_router(pages_regions.router)
     app.include_router(pages_extract.router)
     app.include_router(pages_stats.router)
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages_account.router)
     app.include_router(pages_comments.router)
     app.include_router(pages_supervise.router)
+    app.include_router(pages_policies.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

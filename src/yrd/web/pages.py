@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from yrd import __version__
 from yrd.documents import store
-from yrd.documents.citation import cite, short_title
+from yrd.documents.citation import cite, plan_short_title, plan_style
 from yrd.documents.locales import LOCALES
 from yrd.documents.model import Plan, Unit
 from yrd.documents.search import search as run_search
@@ -34,6 +34,7 @@ from yrd.web import (
     urls,
     urls_evaluate,
     urls_extract,
+    urls_policies,
     urls_regions,
     urls_stats,
     urls_supervise,
@@ -88,7 +89,7 @@ def has_text(unit: Unit, lang: str) -> bool:
 
 
 def _short(plan: Plan, lang: str) -> str:
-    return short_title(plan.title.get(lang, ""), lang)
+    return plan_short_title(plan.title, lang, plan_style(plan))
 
 
 def plan_title(plan: Plan, lang: str) -> str:
@@ -138,7 +139,7 @@ class Doc:
         return unit
 
     def cite(self, eid: str, lang: str) -> str:
-        return cite(eid, lang, _short(self.plan, lang))
+        return cite(eid, lang, _short(self.plan, lang), plan_style(self.plan))
 
     def ancestors(self, eid: str) -> list[Unit]:
         """The units that contain this one, outermost first."""
@@ -197,6 +198,8 @@ def site_nav(path: str) -> list[dict[str, Any]]:
          "current": here(urls_tasks.tasks_board(), supervision)},
         {"name": N_("Projects"), "href": urls_tasks.projects_register(),
          "current": here(urls_tasks.projects_register(), path.startswith("/projects/"))},
+        {"name": N_("Policies"), "href": urls_policies.library_page(),
+         "current": here(urls_policies.library_page(), path.startswith("/policies/"))},
     ]  # fmt: skip
 
 

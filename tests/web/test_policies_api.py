@@ -1,0 +1,224 @@
+"""The 1+N JSON API and pages over HTTP: the library with its filters, loading a document, the review
+queue, decisions with optimistic locking, coverage (also per province and as CSV or Excel).
+
+The app runs on a copy of the prepared default, which holds the shipped real follow-up document (a
+Shanghai regulation); the documents loaded here from tests/data/policy_docs are SYNTHETIC test
+material, as are the accounts.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from tests.web.logins import login
+from tests.web.test_supervise_api import app, as_user, db  # noqa: F401  (fixtures)
+
+from yrd.policies.seed import shipped
+
+DOCS = Path(__file__).parents[1] / "data" / "policy_docs"
+SHIPPED_TITLE = "上海市促进长三角生态绿色一体化发展示范区高质量发展条例"
+
+
+def upload(client: TestClient, name: str, content: bytes | None = None, **fields: str):  # type: ignore[no-untyped-def]
+    data = {"relation": "implementation_plan"} | fields
+    body = content if content is not None else (DOCS / name).read_bytes()
+    return client.post("/api/policies", data=data, files=[("files", (name, io.BytesIO(body), "text/plain"))])
+
+
+def shipped_id(client: TestClient) -> str:
+    [doc] = [d for d in client.get("/api/policies").json()["data"] if d["title"] == SHIPPED_TITLE]
+    return doc["plan_id"]
+
+
+def test_the_shipped_document_is_there_with_suggestions(app: FastAPI) -> None:  # noqa: F811
+    client = as_user(app, None)
+    library = client.get("/api/policies").json()
+    assert library["count"] == len(shipped()) >= 1
+    doc = library["data"][0]
+    assert doc["title"] == SHIPPED_TITLE and doc["relation"] == "supporting_policy"
+    assert doc["date"] == "2024-03-27" and doc["paragraphs"] > 60
+    assert doc["links"]["suggested"] > 60 and doc["links"]["confirmed"] == 0  # nobody confirmed anything
+    assert client.get(doc["href"]["html"]).status_code == 200
+    links = client.get(f"/api/policies/{doc['plan_id']}/links").json()
+    assert links["count"] == doc["links"]["suggested"]
+    first = [x for x in links["data"] if x["rank"] == 1]  # its quality: tests/policies/test_real_labels.py
+    assert len(first) > 50 and len({x["outline_eid"] for x in first}) > 10
+    assert all(x["reasons"] and x["score"] >= 8 for x in links["data"])
+
+
+def test_library_filters(app: FastAPI) -> None:  # noqa: F811
+    coordinator = as_user(app, "coordinator")
+    assert (
+        upload(coordinator, "notice.txt", relation="special_plan", number="示发〔2026〕9号").status_code
+        == 201
+    )
+    client = as_user(app, None)
+
+    def titles(**params: str) -> list[str]:
+        answer = client.get("/api/policies", params=params)
+        assert answer.status_code == 200, answer.text
+        return [d["title"] for d in answer.json()["data"]]
+
+    assert len(titles()) == 2
+    assert titles(relation="special_plan") == ["示例市长三角一体化公共服务便利共享行动方案"]
+    assert titles(q="示发 9号") == titles(relation="special_plan")  # every word must match
+    assert titles(issuer="上海市人民代表大会") == [SHIPPED_TITLE]
+    assert titles(date_from="2025-01-01") == titles(relation="special_plan")  # 2026-04-10
+    assert titles(date_to="2024-12-31") == [SHIPPED_TITLE]
+    assert titles(status="superseded") == []
+    bad = client.get("/api/policies", params={"date_from": "2024-02-30"})
+    assert bad.status_code == 400 and "date_from" in bad.json()["error"]
+    assert client.get("/api/policies", params={"relation": "law"}).status_code == 422
+
+
+def test_load_suggest_decide_and_cover(app: FastAPI) -> None:  # noqa: F811
+    coordinator = as_user(app, "coordinator")
+    loaded = upload(coordinator, "implementation_plan.txt", number="示发〔2026〕1号")
+    assert loaded.status_code == 201, loaded.text
+    body = loaded.json()
+    assert body["changed"] and body["counts"]["paragraphs"] == 18 and body["links"]["added"] > 0
+    pid = body["plan_id"]
+    again = upload(coordinator, "implementation_plan.txt", number="示发〔2026〕1号").json()
+    assert again["plan_id"] == pid and not again["changed"]
+
+    queue = coordinator.get("/api/policy-links/queue", params={"policy": pid, "limit": 5}).json()
+    assert queue["count"] == 5 and queue["total"] >= 5
+    item = queue["data"][0]
+    best = item["candidates"][0]
+    assert best["state"] == "suggested" and best["rank"] == 1
+
+    before = coordinator.get("/api/coverage").json()
+    decided = coordinator.post(f"/api/policy-links/{best['id']}/decision",
+                               json={"state": "confirmed", "version": best["version"]})  # fmt: skip
+    assert decided.status_code == 200 and decided.json()["state"] == "confirmed"
+    assert decided.json()["decided_by"] == "coordinator" and decided.json()["version"] == best["version"] + 1
+    stale = coordinator.post(f"/api/policy-links/{best['id']}/decision",
+                             json={"state": "rejected", "version": best["version"]})  # fmt: skip
+    assert stale.status_code == 409 and "coordinator" in stale.json()["error"]
+
+    after = coordinator.get("/api/coverage").json()
+    assert after["covered"] == before["covered"] + 1 and after["total"] == before["total"]
+    [row] = [m for m in after["data"] if m["eid"] == best["outline_eid"]]
+    assert row["covered"] and row["links"][0]["policy_eid"] == item["policy_eid"]
+    assert row["citation"].startswith("《纲要》第")
+    missing = coordinator.get("/api/coverage", params={"missing": "true"}).json()
+    assert missing["count"] == after["total"] - after["covered"]
+    assert best["outline_eid"] not in {m["eid"] for m in missing["data"]}
+
+    # a new round of suggestions keeps the decision
+    again_linked = coordinator.post(f"/api/policies/{pid}/suggestions", json={"k": 3})
+    assert again_linked.status_code == 200 and again_linked.json()["counts"]["kept_decided"] == 1
+    confirmed = coordinator.get(f"/api/policies/{pid}/links", params={"state": "confirmed"}).json()
+    assert [x["id"] for x in confirmed["data"]] == [best["id"]]
+
+    provinces = coordinator.get("/api/coverage/provinces").json()
+    assert {p["code"] for p in provinces["data"]} == {"310000", "320000", "330000", "340000"}
+    assert all(p["covered_count"] + len(p["missing"]) == p["total"] for p in provinces["data"])
+    assert coordinator.get("/api/coverage/targets").status_code == 200
+
+
+def test_coverage_downloads(app: FastAPI) -> None:  # noqa: F811
+    client = as_user(app, None)
+    total = client.get("/api/coverage").json()["total"]
+    csv = client.get("/api/coverage.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    text = csv.content.decode("utf-8")
+    assert text.startswith("\ufeff单元,出处,章,举措")
+    assert len(text.strip().splitlines()) == total + 1
+    english = client.get("/api/coverage.csv", params={"lang": "en", "missing": "true"}).content.decode()
+    assert english.lstrip("\ufeff").startswith("unit,citation,chapter,measure,covered")
+    xlsx = client.get("/api/coverage.xlsx")
+    assert xlsx.status_code == 200 and "coverage.xlsx" in xlsx.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["覆盖"]
+    assert sheet.max_row == total + 1 and sheet["A2"].value.startswith("chp_")
+    assert book["About"]["B4"].value == total
+    assert client.get("/api/coverage.pdf").status_code == 422
+
+
+def test_writes_need_the_coordinator(app: FastAPI) -> None:  # noqa: F811
+    pid = shipped_id(as_user(app, None))
+    link = as_user(app, None).get(f"/api/policies/{pid}/links").json()["data"][0]
+    decision = {"state": "confirmed", "version": link["version"]}
+    assert (
+        as_user(app, None).post(f"/api/policy-links/{link['id']}/decision", json=decision).status_code == 401
+    )
+    for role in ("public", "reporter", "analyst"):
+        client = as_user(app, role)
+        assert client.post(f"/api/policy-links/{link['id']}/decision", json=decision).status_code == 403
+        assert upload(client, "notice.txt").status_code == 403
+        assert client.post(f"/api/policies/{pid}/suggestions").status_code == 403
+    admin = as_user(app, "admin")
+    assert admin.post(f"/api/policy-links/{link['id']}/decision", json=decision).status_code == 200
+
+
+def test_bad_input_is_named(app: FastAPI) -> None:  # noqa: F811
+    coordinator = as_user(app, "coordinator")
+    chapters = "第一章 总则\n第一节 目标\n推进一体化发展。\n".encode()
+    refused = upload(coordinator, "outline.txt", chapters)
+    assert refused.status_code == 400 and "outline.txt" in refused.json()["error"]
+    empty = coordinator.post("/api/policies", data={"relation": "special_plan"},
+                             files=[("files", ("empty.txt", io.BytesIO(b""), "text/plain"))])  # fmt: skip
+    assert empty.status_code == 400 and empty.json()["error"] == "empty.txt: the file is empty"
+    binary = upload(coordinator, "x.txt", b"\x00\x01\x02" * 100)
+    assert binary.status_code == 400 and "x.txt" in binary.json()["error"]
+    assert upload(coordinator, "notice.txt", relation="law").status_code == 422
+    bad_date = upload(coordinator, "notice.txt", date="2026-02-30")
+    assert bad_date.status_code == 400 and "date" in bad_date.json()["error"]
+    assert coordinator.post("/api/policy-links/999999/decision",
+                            json={"state": "confirmed", "version": 1}).status_code == 404  # fmt: skip
+    assert coordinator.get("/api/policies/nope").status_code == 404
+    assert coordinator.get("/api/policy-links/queue", params={"policy": "nope"}).status_code == 404
+    assert coordinator.get("/api/coverage", params={"plan": "nope"}).status_code == 404
+    # nothing was half-loaded by the refusals
+    assert len(coordinator.get("/api/policies").json()["data"]) == 1
+
+
+def test_pages_and_the_session_form(app: FastAPI) -> None:  # noqa: F811
+    client = TestClient(app)
+    pid = shipped_id(client)
+    for path in (
+        "/policies",
+        f"/policies/{pid}",
+        "/policies/review",
+        "/policies/coverage",
+        "/policies/coverage?missing=1",
+        f"/policies/{pid}?state=confirmed",
+        "/policies?relation=x",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.text[:300])
+    assert "Confirm link" not in client.get("/policies/review", headers={"accept-language": "en"}).text
+    assert client.get("/policies/nope").status_code == 404
+    assert client.get("/policies/review?policy=nope").status_code == 404
+
+    token = login(client, "coordinator")
+    page = client.get(f"/policies/{pid}")
+    assert 'name="state" value="confirmed"' in page.text
+    link = client.get(f"/api/policies/{pid}/links").json()["data"][0]
+    done = client.post(f"/policies/links/{link['id']}",
+                       data={"state": "confirmed", "version": link["version"], "csrf_token": token,
+                             "next": f"/policies/{pid}"}, follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"].startswith(f"/policies/{pid}?done=confirmed")
+    stale_form = {"state": "rejected", "version": link["version"], "csrf_token": token}
+    stale = client.post(f"/policies/links/{link['id']}", data=stale_form)
+    assert stale.status_code == 409 and "changed" in stale.text
+    away = client.post(f"/policies/links/{link['id']}",
+                       data={"state": "rejected", "version": link["version"] + 1, "csrf_token": token,
+                             "next": "https://evil.example/"}, follow_redirects=False)  # fmt: skip
+    assert away.status_code == 303 and away.headers["location"].startswith("/policies/review")
+    forged = client.post(f"/policies/links/{link['id']}", data={"state": "confirmed", "version": 3})
+    assert forged.status_code == 403
+
+    loaded = client.post("/policies", data={"relation": "implementation_plan", "csrf_token": token},
+                         files=[("files", ("plan.txt", (DOCS / "implementation_plan.txt").read_bytes(),
+                                           "text/plain"))], follow_redirects=False)  # fmt: skip
+    assert loaded.status_code == 303 and "done=loaded" in loaded.headers["location"]
+    refused = client.post("/policies", data={"relation": "implementation_plan", "csrf_token": token,
+                                             "number": "KEEP-ME"},
+                          files=[("files", ("bad.txt", b"\x00" * 50, "text/plain"))])  # fmt: skip
+    assert refused.status_code == 400 and "bad.txt" in refused.text and "KEEP-ME" in refused.text
