@@ -222,3 +222,25 @@ def test_pages_and_the_session_form(app: FastAPI) -> None:  # noqa: F811
                                              "number": "KEEP-ME"},
                           files=[("files", ("bad.txt", b"\x00" * 50, "text/plain"))])  # fmt: skip
     assert refused.status_code == 400 and "bad.txt" in refused.text and "KEEP-ME" in refused.text
+
+
+def test_script_in_a_document_and_its_fields_is_shown_as_text(app: FastAPI) -> None:  # noqa: F811
+    script, tag = "<script>alert('xss')</script>", '"><img src=x onerror=alert(1)>'
+    text = (DOCS / "notice.txt").read_text("utf-8").replace("实现", f"实现{script}")
+    coordinator = as_user(app, "coordinator")
+    loaded = upload(coordinator, "notice.txt", text.encode(), issuer=script, number=tag)
+    assert loaded.status_code == 201, loaded.text
+    pid = loaded.json()["plan_id"]
+    link = coordinator.get(f"/api/policies/{pid}/links").json()["data"][0]
+    decision = {"state": "confirmed", "version": link["version"]}
+    assert coordinator.post(f"/api/policy-links/{link['id']}/decision", json=decision).status_code == 200
+    client = TestClient(app)
+    pages = ["/policies", f"/policies/{pid}", "/policies/review", "/policies/coverage",
+             f"/policies?q={tag}&issuer={script}", f"/policies/review?policy={pid}"]  # fmt: skip
+    shown = 0
+    for path in pages:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "<script>alert(" not in page.text and "<img src=x" not in page.text, path
+        shown += "&lt;script&gt;alert(" in page.text
+    assert shown == len(pages) - 1  # the payload is there, as text, on all but coverage (titles only)
