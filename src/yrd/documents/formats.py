@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Literal
 
+from yrd.documents.policy_structure import opens_unit
 from yrd.errors import InputError
 
 __all__ = ["DocumentText", "FileForm", "sniff", "to_text"]
@@ -43,12 +44,6 @@ _EXTENSIONS: dict[str, FileForm] = {
     ".txt": "plain", ".text": "plain", ".htm": "html", ".html": "html", ".shtml": "html",
     ".xhtml": "html", ".docx": "docx", ".pdf": "pdf",
 }  # fmt: skip
-# A line that opens a numbered unit of a follow-up document (see `yrd.documents.policy_structure`).
-_ZH_NUM = "[一二三四五六七八九十百零〇两]+"
-_NUMBERED = re.compile(
-    rf"^\s*(第{_ZH_NUM}(部分|章|节|条)|{_ZH_NUM}[、．.]|[（(]({_ZH_NUM}|\d{{1,2}})[）)]|\d{{1,2}}[.．、](?!\d)"
-    r"|附\s*件)"
-)
 
 
 @dataclass
@@ -332,7 +327,7 @@ def _read_docx(data: bytes, name: str) -> DocumentText:
             part = "\t".join(c for c in (_SPACE.sub(" ", c).strip() for c in part.split("\t")) if c)
             if not part:
                 continue
-            if numbered and not _NUMBERED.match(part):
+            if numbered and not opens_unit(part):
                 unmarked.append(part)
             lines.append(part)
             numbered = False  # only the first line of a paragraph carries Word's number
@@ -401,7 +396,7 @@ def _join_wrapped(lines: list[str]) -> list[str]:
         first = re.match(r"[A-Za-z0-9][\w.,:;'’\-]*", line)  # a Latin word wraps as a whole
         ahead = _width(first.group()) + 1 if first else 0
         wrapped = prev_width + ahead >= full * 0.85 and not prev.endswith(_SENTENCE_END)
-        if wrapped and not _NUMBERED.match(line):
+        if wrapped and not opens_unit(line):
             glue = " " if re.search(r"[A-Za-z0-9,.]$", prev) and re.match(r"[A-Za-z0-9]", line) else ""
             out[-1] = prev + glue + line
         else:

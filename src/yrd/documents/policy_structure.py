@@ -35,7 +35,7 @@ from yrd.documents.numerals import parse_chinese, to_chinese
 from yrd.documents.readers import Line
 from yrd.errors import InputError
 
-__all__ = ["looks_like_policy", "parse_policy"]
+__all__ = ["looks_like_policy", "opens_unit", "parse_policy"]
 
 _NUM = r"[一二三四五六七八九十百零〇两]+"
 # Each style: its pattern (number and the rest of the line), the unit kind, its rank in the tree
@@ -79,6 +79,12 @@ def _mark(text: str) -> _Mark | None:
                 continue
             return _Mark(style, num, m.group("rest").strip())
     return None
+
+
+def opens_unit(text: str) -> bool:
+    """Whether a line opens a numbered unit (一、 （一） 1. 第X条 第X部分 …) or an attachment (附件):
+    what a reader that rejoins wrapped lines must never join onto the line before."""
+    return _mark(text) is not None or re.match(r"\s*附\s*件", text) is not None
 
 
 def looks_like_policy(lines: list[Line]) -> bool:

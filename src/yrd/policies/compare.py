@@ -37,8 +37,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yrd.db.models import PlanRow, PolicyDocRow
-from yrd.documents.citation import cite, short_title
 from yrd.documents.load import DEFAULT_PLAN
+from yrd.documents.store import citation_style, cite_stored
 from yrd.errors import InputError
 from yrd.extract.model import Target
 from yrd.extract.pipeline import list_records
@@ -328,15 +328,16 @@ def judge(follow_up: Target, outline: Target, direction: str) -> tuple[str, str,
             return nc, f"an earlier year but a {size} {what} ({shown})", "年份提前但变化幅度较小"
         return "looser", f"a {size} {what} ({shown})", "变化幅度要求更小"
     if diff * better > 0:
-        return "stricter", f"{'higher' if diff > 0 else 'lower'} value ({shown})", "目标值要求更高"
+        return "stricter", f"{'higher' if diff > 0 else 'lower'} value ({shown})", "目标要求更严"
     if earlier:
-        return nc, f"an earlier year but a looser value ({shown})", "年份提前但目标值较低"
-    return "looser", f"{'higher' if diff > 0 else 'lower'} value ({shown})", "目标值要求更低"
+        return nc, f"an earlier year but a looser value ({shown})", "年份提前但目标要求更宽松"
+    return "looser", f"{'higher' if diff > 0 else 'lower'} value ({shown})", "目标要求更宽松"
 
 
-def _side(t: Target, plan_id: str, short: str) -> TargetSide:
+def _side(session: Session, t: Target, plan_id: str, style: str) -> TargetSide:
     return TargetSide(
-        plan_id=plan_id, eid=t.eid, citation_zh=cite(t.eid, "zh", short), indicator=t.indicator,
+        plan_id=plan_id, eid=t.eid, citation_zh=cite_stored(session, plan_id, t.eid, "zh", style),
+        indicator=t.indicator,
         comparator=t.comparator, value=t.value, value_text=t.value_text, unit=t.unit, year=t.target_year,
         base_year=t.base_year, scope=t.scope, text=t.text,
     )  # fmt: skip
@@ -354,12 +355,11 @@ def target_comparison(session: Session, outline_plan_id: str = DEFAULT_PLAN) -> 
     outline_targets = [
         t for t in list_records(session, outline_plan_id, kind="target") if isinstance(t, Target)
     ]
-    outline_row = session.get(PlanRow, outline_plan_id)
-    outline_short = short_title(outline_row.title_zh if outline_row else "", "zh")
+    outline_style = citation_style(session, outline_plan_id)
     stmt = select(PolicyDocRow, PlanRow).join(PlanRow, PlanRow.id == PolicyDocRow.plan_id)
     pairs: list[TargetPair] = []
     for doc, plan in session.execute(stmt.order_by(PolicyDocRow.plan_id)):
-        short = short_title(plan.title_zh, "zh")
+        style = citation_style(session, doc.plan_id)
         for t in list_records(session, doc.plan_id, kind="target"):
             if not isinstance(t, Target):
                 continue
@@ -375,8 +375,8 @@ def target_comparison(session: Session, outline_plan_id: str = DEFAULT_PLAN) -> 
                     policy_title=plan.title_zh,
                     issuer=doc.issuer,
                     issuer_body=issuer_body(doc.issuer),
-                    follow_up=_side(t, doc.plan_id, short),
-                    outline=_side(o, outline_plan_id, outline_short),
+                    follow_up=_side(session, t, doc.plan_id, style),
+                    outline=_side(session, o, outline_plan_id, outline_style),
                     match=how,
                     indicator_code=code,
                     direction=direction,
