@@ -77,11 +77,15 @@ def test_implementation_plan_items_and_sub_items() -> None:
     assert _text(plan, "chp_2__sec_1__para_3").startswith("提升港口协同水平。")
 
 
-def test_run_in_heading_keeps_its_body_as_first_paragraph() -> None:
+def test_run_in_heading_keeps_its_body_and_the_items_their_numbers() -> None:
     plan = _plan("implementation_plan.txt")
     assert _heading(plan, "chp_2__sec_2") == "构建区域创新共同体"
-    assert _text(plan, "chp_2__sec_2__para_1") == "联合沪苏浙共建长三角科技创新共同体，促进创新资源开放共享。"
-    assert _text(plan, "chp_2__sec_2__para_2").startswith("共建重大科研平台。")
+    # the heading's own text is paragraph 0, so the items printed 1. 2. 3. keep their numbers
+    assert _text(plan, "chp_2__sec_2__para_0") == "联合沪苏浙共建长三角科技创新共同体，促进创新资源开放共享。"
+    assert _text(plan, "chp_2__sec_2__para_1").startswith("共建重大科研平台。")
+    assert _text(plan, "chp_2__sec_2__para_3").startswith("加强创新人才交流。")
+    assert cite("chp_2__sec_2__para_1", "zh", "方案", "policy_items") == "《方案》二、（二）1."
+    assert cite("chp_2__sec_2__para_0", "zh", "方案", "policy_items") == "《方案》二、（二）"
 
 
 def test_regulation_tree() -> None:
@@ -115,7 +119,7 @@ def test_notice_preamble_and_attached_plan() -> None:
     assert _text(plan, "preface__para_3") == "各区人民政府，市政府各委、办、局："
     assert _kinds(plan) == Counter(front=1, preamble=1, chapter=2, section=4, paragraph=12)
     assert _heading(plan, "chp_2__sec_2") == "推进医疗检查结果互认"
-    assert _text(plan, "chp_2__sec_2__para_1") == "在三级医院率先实现检查检验结果互认。"
+    assert _text(plan, "chp_2__sec_2__para_0") == "在三级医院率先实现检查检验结果互认。"
 
 
 @pytest.mark.parametrize(

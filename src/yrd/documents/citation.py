@@ -123,7 +123,8 @@ def _cite_policy(parts: list[tuple[str, int | None]], lang: str, short: str, sty
             return f"《{short}》第{to_chinese(art)}条" + "".join(f"（{n}）" for n in subs)
         return f"{short}, Art. {art}" + "".join(f"({n})" for n in subs)
     heads = nums[:first_para] if first_para is not None else nums
-    paras = [n for _, n in nums[first_para:]] if first_para is not None else []
+    # paragraph 0 is a run-in heading's own text (（一）标题。正文……): cited as the heading
+    paras = [n for _, n in nums[first_para:] if n] if first_para is not None else []
     part = next((n for name, n in heads if name == "part"), None)
     if style == "policy_articles":  # a part, chapter or section of an article document
         if lang == "zh":

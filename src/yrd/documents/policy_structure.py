@@ -143,12 +143,13 @@ def _paragraph(text: str, num: int, line: int) -> Unit:
 
 
 def _heading_unit(kind: UnitKind, mark: _Mark, line: int) -> Unit:
-    """A part, chapter or section; a run-in heading (（一）标题。正文……) gives its body as paragraph 1."""
+    """A part, chapter or section; a run-in heading (（一）标题。正文……) gives its body as paragraph 0,
+    the heading's own text, so that the items printed 1. 2. under it keep their numbers."""
     unit = Unit(kind=kind, num=mark.num, line=line)
     head, sep, body = mark.rest.partition("。")
     if sep and body.strip():
         unit.heading["zh"] = head.strip()
-        unit.children.append(_paragraph(body.strip(), 1, line))
+        unit.children.append(_paragraph(body.strip(), 0, line))
     elif mark.rest:
         unit.heading["zh"] = mark.rest.rstrip("。").strip()
     return unit
@@ -196,8 +197,8 @@ class _Builder:
         if kind != "paragraph":
             unit = _heading_unit(kind, mark, ln.no)
         else:
-            used = {u.num for u in siblings if u.kind == "paragraph"}
-            num = mark.num if mark.style == "article" and mark.num not in used else len(used) + 1
+            used = {u.num or 0 for u in siblings if u.kind == "paragraph"}
+            num = mark.num if mark.num not in used else max(used) + 1  # as printed, unless repeated
             unit = _paragraph(mark.rest, num, ln.no)
         siblings.append(unit)
         self.stack.append((rank, unit))
@@ -220,7 +221,8 @@ class _Builder:
             unit.text["zh"] = f"{unit.text['zh']}\n{ln.text}"
             return
         siblings = self._children()
-        siblings.append(_paragraph(ln.text, sum(u.kind == "paragraph" for u in siblings) + 1, ln.no))
+        last = max((u.num or 0 for u in siblings if u.kind == "paragraph"), default=0)
+        siblings.append(_paragraph(ln.text, last + 1, ln.no))
 
 
 def _group(kind: UnitKind, lines: list[Line]) -> Unit:
