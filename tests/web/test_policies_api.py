@@ -244,3 +244,51 @@ def test_script_in_a_document_and_its_fields_is_shown_as_text(app: FastAPI) -> N
         assert "<script>alert(" not in page.text and "<img src=x" not in page.text, path
         shown += "&lt;script&gt;alert(" in page.text
     assert shown == len(pages) - 1  # the payload is there, as text, on all but coverage (titles only)
+
+
+def test_correcting_a_description(app: FastAPI) -> None:  # noqa: F811
+    coordinator = as_user(app, "coordinator")
+    doc = coordinator.get(f"/api/policies/{shipped_id(coordinator)}").json()
+    pid, version = doc["plan_id"], doc["version"]
+    edited = coordinator.patch(f"/api/policies/{pid}", json={"version": version, "status": "superseded",
+                                                              "number": "沪人大常〔2024〕1号"})  # fmt: skip
+    assert edited.status_code == 200, edited.text
+    body = edited.json()
+    assert (body["status"], body["number"], body["version"]) == (
+        "superseded",
+        "沪人大常〔2024〕1号",
+        version + 1,
+    )
+    assert body["issuer"] == doc["issuer"] and body["date"] == doc["date"]  # left out: kept
+    assert [d["plan_id"] for d in coordinator.get("/api/policies?status=superseded").json()["data"]] == [pid]
+    stale = coordinator.patch(f"/api/policies/{pid}", json={"version": version, "status": "in_force"})
+    assert stale.status_code == 409 and "coordinator" in stale.json()["error"]
+    cleared = coordinator.patch(f"/api/policies/{pid}", json={"version": version + 1, "date": None})
+    assert cleared.status_code == 200 and cleared.json()["date"] is None
+    for bad, field in (({"date": "2024-02-30"}, "date"), ({"status": None}, "status"), ({}, "nothing")):
+        answer = coordinator.patch(f"/api/policies/{pid}", json={"version": version + 2, **bad})
+        assert answer.status_code in (400, 422) and field in answer.text, (bad, answer.text)
+    assert (
+        as_user(app, "analyst")
+        .patch(f"/api/policies/{pid}", json={"version": 9, "status": "in_force"})
+        .status_code
+        == 403
+    )
+    history = as_user(app, "admin").get("/api/audit", params={"entity": f"plan:{pid}"}).json()
+    assert [e["action"] for e in history][:2] == ["policy.update", "policy.update"]
+
+    client = TestClient(app)
+    token = login(client, "coordinator")
+    page = client.get(f"/policies/{pid}")
+    assert 'action="/policies/' + pid + '/edit"' in page.text
+    form = {"version": str(version + 2), "relation": "special_plan", "issuer": "上海市人大常委会",
+            "number": "", "date": "2024-03-27", "status": "in_force", "csrf_token": token}  # fmt: skip
+    saved = client.post(f"/policies/{pid}/edit", data=form, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("done=edited")
+    again = client.post(f"/policies/{pid}/edit", data=form | {"issuer": "KEPT-AS-TYPED"})
+    assert again.status_code == 409 and "KEPT-AS-TYPED" in again.text  # a stale version; what was typed kept
+    wrong = client.post(
+        f"/policies/{pid}/edit", data=form | {"version": str(version + 3), "date": "2024-13-01"}
+    )
+    assert wrong.status_code == 400 and "date" in wrong.text
+    assert coordinator.get(f"/api/policies/{pid}").json()["relation"] == "special_plan"

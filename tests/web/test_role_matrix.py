@@ -180,6 +180,12 @@ API: list[Cell] = [
         },
     ),
     Cell("GET", "/api/policy-links/queue", EVERYONE),
+    Cell(
+        "PATCH",
+        "/api/policies/{plan_id}",
+        COORDINATION,
+        _json(lambda ids: {"version": ids["policy_version"](), "number": "SYNTHETIC"}),
+    ),
     Cell("POST", "/api/policies/{plan_id}/suggestions", COORDINATION, _json(lambda ids: {"k": 1})),
     Cell(
         "POST",
@@ -286,6 +292,19 @@ PAGES: list[Cell] = [
     Cell("POST", "/policies/{plan_id}/suggest", COORDINATION, _form(lambda ids: {})),
     Cell(
         "POST",
+        "/policies/{plan_id}/edit",
+        COORDINATION,
+        _form(
+            lambda ids: {
+                "version": ids["policy_version"](),
+                "relation": "supporting_policy",
+                "status": "in_force",
+                "number": "SYNTHETIC",
+            }
+        ),
+    ),
+    Cell(
+        "POST",
         "/policies/links/{link_id}",
         COORDINATION,
         _form(lambda ids: {"state": "confirmed", "version": ids["link_version"]()}),
@@ -347,6 +366,7 @@ def world(default_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "comment_version": version_of(lambda s: comments.get_comment(s, comment.id)),
         "policy": policy.plan_id,
         "link": link.id,
+        "policy_version": version_of(lambda s: policies.policy(s, policy.plan_id)),
         "link_version": version_of(
             lambda s: next(x for x in policies.links(s, policy.plan_id) if x.id == link.id)
         ),

@@ -460,6 +460,9 @@ class PolicyDocRow(Base):
     date: Mapped[str | None] = mapped_column(String(10))  # ISO date
     status: Mapped[str] = mapped_column(String(16))  # in_force, superseded
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # SQLAlchemy adds "AND version = :seen" to every UPDATE and raises StaleDataError on 0 rows.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class PolicyLinkRow(Base):

@@ -32,7 +32,7 @@ from yrd.extract.model import Task
 from yrd.extract.pipeline import extract_plan, list_records
 from yrd.policies.link import build_index, link_plan
 from yrd.supervise import audit
-from yrd.supervise.records import check_date, check_text, iso, snapshot, versioned
+from yrd.supervise.records import UNSET, _Unset, check_date, check_text, iso, snapshot, versioned
 from yrd.supervise.roles import Principal
 
 RELATIONS = ("special_plan", "master_plan", "implementation_plan", "supporting_policy")
@@ -63,6 +63,7 @@ class PolicyDoc:
     loaded_at: str | None
     paragraphs: int
     links: dict[str, int]
+    version: int = 1  # send it back with an edit of the description (optimistic locking)
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,50 @@ def suggest_links(
     return LinkResult(policy_plan_id, outline_plan_id, len(found), result)
 
 
+def update_policy(
+    db: Database,
+    actor: Principal,
+    plan_id: str,
+    *,
+    version: int,
+    relation: str | _Unset = UNSET,
+    issuer: str | _Unset = UNSET,
+    number: str | _Unset = UNSET,
+    date: str | _Unset | None = UNSET,
+    status: str | _Unset = UNSET,
+) -> PolicyDoc:
+    """Correct a document's description (what is given; None clears the date), e.g. mark it superseded.
+
+    Raises:
+        ForbiddenError / AuthError: without the coordinator's permission.
+        InputError: nothing to change, an unknown relation or status, a bad date, text too long.
+        NotFoundError: no such policy document.
+        ConflictError: the description changed (or the document was loaded again) since ``version``.
+    """
+    actor.require(PERMISSION)
+    given = {"relation": relation, "issuer": issuer, "number": number, "date": date, "status": status}
+    if all(v is UNSET for v in given.values()):
+        raise InputError("nothing to change: give relation, issuer, number, date or status")
+    checks = {
+        "relation": lambda v: _choice(v, RELATIONS, "relation"),
+        "issuer": lambda v: check_text(v, "issuer", max_len=200),
+        "number": lambda v: check_text(v, "document number", max_len=100),
+        "date": lambda v: check_date(v, "date"),
+        "status": lambda v: _choice(v, STATUSES, "status"),
+    }
+    new = {k: checks[k](v) for k, v in given.items() if not isinstance(v, _Unset)}
+    with versioned(db, actor.username) as tx:
+        row = tx.load(PolicyDocRow, plan_id, "plan", version)
+        before = snapshot(row, _DOC_FIELDS)
+        for k, v in new.items():
+            setattr(row, k, v)
+        after = snapshot(row, _DOC_FIELDS)
+        if after != before:
+            tx.log("policy.update", f"plan:{plan_id}", before, after)
+    with db.read() as session:
+        return policy(session, plan_id)
+
+
 def decide(db: Database, actor: Principal, link_id: int, *, state: str, version: int) -> Link:
     """Confirm or reject a link, if it is still at the ``version`` the caller read.
 
@@ -435,6 +480,7 @@ def list_policies(session: Session, where: PolicyFilter | None = None) -> list[P
             loaded_at=iso(d.loaded_at),
             paragraphs=paragraphs[d.plan_id],
             links={s: states.get(d.plan_id, Counter())[s] for s in STATES},
+            version=d.version,
         )
         for d, p in docs
     ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Final, TypeVar
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -149,7 +150,7 @@ def conflict_message(session: Session, entity: str, stored: int | None, seen: in
 class _Watched:
     entity: str
     model: type
-    key: int
+    key: int | str
     seen: int
 
 
@@ -162,7 +163,7 @@ class Tx:
     watched: list[_Watched] = field(default_factory=list)
     pending: list[tuple[str, str, Any, Any]] = field(default_factory=list)
 
-    def load(self, model: type[Row], key: int, kind: str, version: int | None = None) -> Row:
+    def load(self, model: type[Row], key: int | str, kind: str, version: int | None = None) -> Row:
         """A row to change; with ``version``, refused unless it is still the version the caller read.
 
         Raises:
@@ -209,7 +210,8 @@ def versioned(db: Database, actor: str) -> Iterator[Tx]:
 def _stale_message(db: Database, watched: list[_Watched]) -> str:
     with db.read() as session:
         for w in watched:
-            stored = session.scalar(select(w.model.version).where(w.model.id == w.key))  # type: ignore[attr-defined]
+            primary_key = sa_inspect(w.model).primary_key[0]
+            stored = session.scalar(select(w.model.version).where(primary_key == w.key))  # type: ignore[attr-defined]
             if stored != w.seen:
                 return conflict_message(session, w.entity, stored, w.seen)
     return "the record was changed by someone else while your change was saved; reload it and try again"

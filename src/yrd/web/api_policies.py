@@ -53,6 +53,7 @@ class PolicyPublic(BaseModel):
     loaded_at: str | None
     paragraphs: int
     links: dict[str, int] = Field(examples=[{"suggested": 40, "confirmed": 3, "rejected": 2}])
+    version: int = Field(description="send it back with an edit of the description (optimistic locking)")
     href: dict[str, str] = Field(description="html: the document's page; text: the document itself")
 
 
@@ -83,6 +84,17 @@ class LinkPublic(BaseModel):
     version: int = Field(description="send it back with a decision (optimistic locking)")
     policy_text: str
     outline_title: str
+
+
+class PolicyEditIn(BaseModel):
+    """A correction of a document's description; fields left out stay as they are."""
+
+    version: int = Field(ge=1, le=MAX_ID, description="the document's version as read", examples=[1])
+    relation: Relation | None = None
+    issuer: str | None = Field(None, max_length=400)
+    number: str | None = Field(None, max_length=200)
+    date: str | None = Field(None, max_length=20, description="YYYY-MM-DD; null clears it")
+    status: Status | None = None
 
 
 class LinksPublic(BaseModel):
@@ -216,6 +228,24 @@ def load_policy(
 )
 def get_policy(session: SessionDep, plan_id: PolicyId) -> dict[str, Any]:
     return policy_public(store.policy(session, plan_id))
+
+
+@router.patch(
+    "/policies/{plan_id}",
+    response_model=PolicyPublic,
+    summary="Correct a document's description, e.g. mark it superseded (coordinators)",
+    responses={**EDIT_RESPONSES, **BAD_INPUT},
+)
+def edit_policy(
+    db: DatabaseDep,
+    plan_id: PolicyId,
+    body: PolicyEditIn,
+    actor: Annotated[Principal, requires(store.PERMISSION)],
+) -> dict[str, Any]:
+    given = {k: getattr(body, k) for k in body.model_fields_set if k != "version"}
+    if nulls := [k for k, v in given.items() if v is None and k != "date"]:
+        raise InputError(f"only date may be null, not {', '.join(sorted(nulls))}")
+    return policy_public(store.update_policy(db, actor, plan_id, version=body.version, **given))
 
 
 @router.get(

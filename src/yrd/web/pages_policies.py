@@ -32,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 10  # paragraphs per page of the review queue
 MAX_TEXT = 200  # characters of a paragraph a table shows
-FLASH = ("loaded", "unchanged", "suggested", "confirmed", "rejected")
+FLASH = ("loaded", "unchanged", "suggested", "confirmed", "rejected", "edited")
 _ACCEPT = ".txt,.text,.htm,.html,.docx,.pdf"
 
 
@@ -296,6 +296,19 @@ def policy_page(
     plan_id: str,
     state: Annotated[str, Query(max_length=16)] = "",
 ) -> HTMLResponse:
+    return _policy_page(request, session, plan_id, state)
+
+
+def _policy_page(
+    request: Request,
+    session: Session,
+    plan_id: str,
+    state: str = "",
+    *,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     ui = ui_lang(request)
     doc = store.policy(session, plan_id)
     state = state if state in store.STATES else ""
@@ -329,8 +342,46 @@ def policy_page(
         "next": here,
         "flash": _flash(request),
         "urls_policies": urls_policies,
+        "edit_action": urls_policies.edit_action(plan_id),
+        "edit_error": error,
+        "form": form
+        or {
+            "relation": doc.relation,
+            "issuer": doc.issuer,
+            "number": doc.number,
+            "date": doc.date or "",
+            "status": doc.status,
+        },
+        "relations": store.RELATIONS,
+        "statuses": store.STATUSES,
     }
-    return render(request, "policy_page.html", context, json_href=urls_policies.api_links(plan_id))
+    json_href = urls_policies.api_links(plan_id)
+    return render(request, "policy_page.html", context, status=status, json_href=json_href)
+
+
+@router.post("/policies/{plan_id}/edit", response_class=HTMLResponse, response_model=None)
+def edit(
+    request: Request,
+    db: DatabaseDep,
+    plan_id: str,
+    actor: Annotated[Principal, requires(store.PERMISSION)],
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)] = 1,
+    relation: Annotated[str, Form(max_length=32)] = "",
+    issuer: Annotated[str, Form(max_length=400)] = "",
+    number: Annotated[str, Form(max_length=200)] = "",
+    date: Annotated[str, Form(max_length=20)] = "",
+    status: Annotated[str, Form(max_length=32)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Correct the description from the document page; back to it, or the form again with why not."""
+    form = {"relation": relation, "issuer": issuer, "number": number, "date": date, "status": status}
+    try:
+        store.update_policy(db, actor, plan_id, version=version, relation=relation, issuer=issuer,
+                            number=number, date=date or None, status=status)  # fmt: skip
+    except (ConflictError, InputError) as exc:
+        code = 409 if isinstance(exc, ConflictError) else 400
+        with db.read() as session:
+            return _policy_page(request, session, plan_id, error=str(exc), form=form, status=code)
+    return RedirectResponse(urls_policies.policy_page(plan_id, done="edited"), status_code=303)
 
 
 @router.post("/policies/{plan_id}/suggest", response_class=HTMLResponse, response_model=None)

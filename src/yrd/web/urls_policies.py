@@ -19,6 +19,10 @@ def policy_page(plan_id: str, **params: object) -> str:
     return _query(f"/policies/{quote(plan_id)}", params)
 
 
+def edit_action(plan_id: str) -> str:
+    return f"/policies/{quote(plan_id)}/edit"
+
+
 def suggest_action(plan_id: str) -> str:
     return f"/policies/{quote(plan_id)}/suggest"
 
