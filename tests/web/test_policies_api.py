@@ -70,6 +70,15 @@ def test_library_filters(app: FastAPI) -> None:  # noqa: F811
     assert titles(date_from="2025-01-01") == titles(relation="special_plan")  # 2026-04-10
     assert titles(date_to="2024-12-31") == [SHIPPED_TITLE]
     assert titles(status="superseded") == []
+    # words in the text: the regulation's article on the 水乡客厅, and a phrase only the notice has
+    assert titles(q="水乡客厅") == [SHIPPED_TITLE]
+    found = client.get("/api/policies", params={"q": "检查检验 结果互认"}).json()["data"]
+    assert [(d["title"], d["text_hits"] > 0) for d in found] == [
+        ("示例市长三角一体化公共服务便利共享行动方案", True)
+    ]
+    assert titles(q="水乡客厅 检查检验") == []  # every word in one paragraph (or in the description)
+    page = client.get("/policies", params={"q": "水乡客厅"}, headers={"accept-language": "en"}).text
+    assert "/search?q=%E6%B0%B4%E4%B9%A1%E5%AE%A2%E5%8E%85&amp;plan=" in page and "paragraph" in page
     bad = client.get("/api/policies", params={"date_from": "2024-02-30"})
     assert bad.status_code == 400 and "date_from" in bad.json()["error"]
     assert client.get("/api/policies", params={"relation": "law"}).status_code == 422

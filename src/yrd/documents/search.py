@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -57,6 +60,28 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _matches(terms: list[str]) -> list[Any]:
+    """SQL conditions: a unit's heading or text holds every term (case-insensitive, literally)."""
+    haystack = UnitTextRow.heading + " " + UnitTextRow.text
+    return [func.lower(haystack).like(_like(t.lower()), escape="\\") for t in terms]
+
+
+def units_matching(session: Session, query: str, plan_ids: Collection[str]) -> Counter[str]:
+    """How many units of each of these plans hold every term of the query (for a library search).
+
+    Raises:
+        InputError: an empty or too long query.
+    """
+    if not plan_ids:
+        return Counter()
+    stmt = (
+        select(UnitTextRow.plan_id, func.count(func.distinct(UnitTextRow.eid)))
+        .where(and_(*_matches(terms_of(query))), UnitTextRow.plan_id.in_(list(plan_ids)))
+        .group_by(UnitTextRow.plan_id)
+    )
+    return Counter({plan_id: n for plan_id, n in session.execute(stmt)})
+
+
 def search(
     session: Session,
     query: str,
@@ -67,8 +92,7 @@ def search(
 ) -> Results:
     """Ranked hits for a query, each with its citation and a highlighted snippet."""
     terms = terms_of(query)
-    haystack = UnitTextRow.heading + " " + UnitTextRow.text
-    conds = [func.lower(haystack).like(_like(t.lower()), escape="\\") for t in terms]
+    conds = _matches(terms)
     stmt = (
         select(UnitTextRow, UnitRow.kind, PlanRow.title_zh, PlanRow.title_en)
         .join(UnitRow, and_(UnitRow.plan_id == UnitTextRow.plan_id, UnitRow.eid == UnitTextRow.eid))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from yrd.documents import store
 from yrd.documents.load import DEFAULT_PLAN, LoadResult, ParsedFile, combine, counts
 from yrd.documents.policy_structure import looks_like_policy, parse_policy
 from yrd.documents.readers import plain_lines
+from yrd.documents.search import units_matching
 from yrd.errors import InputError, NotFoundError
 from yrd.extract.model import Task
 from yrd.extract.pipeline import extract_plan, list_records
@@ -64,6 +65,7 @@ class PolicyDoc:
     paragraphs: int
     links: dict[str, int]
     version: int = 1  # send it back with an edit of the description (optimistic locking)
+    text_hits: int = 0  # with a library search: the units whose text holds every word of the query
 
 
 @dataclass(frozen=True)
@@ -426,10 +428,12 @@ class PolicyFilter:
     date_to: str | None = None
 
     def matches(self, doc: PolicyDoc) -> bool:
+        """Whether a document passes the filters and, with a query, names every word in its title,
+        number or issuer, or has a paragraph holding them all (``doc.text_hits``)."""
         words = self.q.split()
         haystack = f"{doc.title} {doc.number} {doc.issuer} {doc.plan_id}".casefold()
         return (
-            all(w.casefold() in haystack for w in words)
+            (all(w.casefold() in haystack for w in words) or doc.text_hits > 0)
             and (not self.issuer or self.issuer.casefold() in doc.issuer.casefold())
             and (not self.relation or doc.relation == self.relation)
             and (not self.status or doc.status == self.status)
@@ -485,6 +489,9 @@ def list_policies(session: Session, where: PolicyFilter | None = None) -> list[P
         for d, p in docs
     ]
     if where is not None:
+        if where.q:
+            hits = units_matching(session, where.q, [d.plan_id for d in out])
+            out = [replace(d, text_hits=hits[d.plan_id]) for d in out]
         out = [d for d in out if where.matches(d)]
     return sorted(out, key=lambda d: (d.date or "", d.plan_id), reverse=True)
 

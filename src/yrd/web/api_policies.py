@@ -54,6 +54,7 @@ class PolicyPublic(BaseModel):
     paragraphs: int
     links: dict[str, int] = Field(examples=[{"suggested": 40, "confirmed": 3, "rejected": 2}])
     version: int = Field(description="send it back with an edit of the description (optimistic locking)")
+    text_hits: int = Field(description="with a search (q): how many of its units hold every word of it")
     href: dict[str, str] = Field(description="html: the document's page; text: the document itself")
 
 
@@ -182,7 +183,7 @@ def read_documents(files: list[UploadFile]) -> list[tuple[str, bytes]]:
 )
 def list_policies(
     session: SessionDep,
-    q: Annotated[str, Query(max_length=200, description="words in the title, number or issuer")] = "",
+    q: Annotated[str, Query(max_length=200, description="words in the title, number, issuer or text")] = "",
     issuer: Annotated[str, Query(max_length=200, description="part of the issuer's name")] = "",
     relation: Annotated[Relation | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,

@@ -94,7 +94,14 @@ def _library(
     everything = store.list_policies(session)
     context = {
         "params": params,
-        "docs": [{"d": d, "href": urls_policies.policy_page(d.plan_id)} for d in docs],
+        "docs": [
+            {
+                "d": d,
+                "href": urls_policies.policy_page(d.plan_id),
+                "hits_href": urls.search_page(params["q"], plan=d.plan_id) if d.text_hits else None,
+            }
+            for d in docs
+        ],
         "total": len(everything),
         "issuers": sorted({d.issuer for d in everything if d.issuer}),
         "relations": store.RELATIONS,
