@@ -301,3 +301,41 @@ def test_correcting_a_description(app: FastAPI) -> None:  # noqa: F811
     )
     assert wrong.status_code == 400 and "date" in wrong.text
     assert coordinator.get(f"/api/policies/{pid}").json()["relation"] == "special_plan"
+
+
+def test_confirm_one_and_reject_the_others(app: FastAPI) -> None:  # noqa: F811
+    coordinator = as_user(app, "coordinator")
+    pid = shipped_id(coordinator)
+    item = coordinator.get("/api/policy-links/queue", params={"policy": pid, "limit": 1}).json()["data"][0]
+    first, *others = item["candidates"]
+    assert others and all(c["state"] == "suggested" for c in item["candidates"])
+    url = f"/api/policy-links/{first['id']}/decision"
+    wrong = coordinator.post(
+        url, json={"state": "rejected", "version": first["version"], "reject_others": True}
+    )
+    assert wrong.status_code == 400 and "reject_others" in wrong.json()["error"]
+    done = coordinator.post(
+        url, json={"state": "confirmed", "version": first["version"], "reject_others": True}
+    )
+    assert done.status_code == 200 and done.json()["state"] == "confirmed"
+    states = {x["id"]: x["state"] for x in coordinator.get(f"/api/policies/{pid}/links").json()["data"]
+              if x["policy_eid"] == item["policy_eid"]}  # fmt: skip
+    assert states == {first["id"]: "confirmed", **{c["id"]: "rejected" for c in others}}
+    queue = coordinator.get("/api/policy-links/queue", params={"policy": pid, "limit": 1}).json()
+    assert queue["data"][0]["policy_eid"] != item["policy_eid"]  # the paragraph left the queue
+    history = as_user(app, "admin").get("/api/audit", params={"entity": f"link:{others[0]['id']}"}).json()
+    assert history[0]["action"] == "policy.decide" and history[0]["after"]["state"] == "rejected"
+
+    # the page's button does the same
+    client = TestClient(app)
+    token = login(client, "coordinator")
+    nxt = queue["data"][0]
+    button = client.get(f"/policies/review?policy={pid}").text
+    assert 'value="confirmed+rest"' in button
+    best = nxt["candidates"][0]
+    form = {"state": "confirmed+rest", "version": best["version"], "csrf_token": token}
+    answer = client.post(f"/policies/links/{best['id']}", data=form, follow_redirects=False)
+    assert answer.status_code == 303
+    left = [x["state"] for x in coordinator.get(f"/api/policies/{pid}/links").json()["data"]
+            if x["policy_eid"] == nxt["policy_eid"]]  # fmt: skip
+    assert sorted(left) == ["confirmed"] + ["rejected"] * (len(left) - 1)

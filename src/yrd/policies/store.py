@@ -367,22 +367,42 @@ def update_policy(
         return policy(session, plan_id)
 
 
-def decide(db: Database, actor: Principal, link_id: int, *, state: str, version: int) -> Link:
+def decide(
+    db: Database, actor: Principal, link_id: int, *, state: str, version: int, reject_others: bool = False
+) -> Link:
     """Confirm or reject a link, if it is still at the ``version`` the caller read.
+
+    With ``reject_others`` (confirming only), the paragraph's other links still suggested are
+    rejected in the same transaction: the reviewer's "this one, not those".
 
     Raises:
         NotFoundError: no such link.
-        ConflictError: someone changed the link since (or a new round of suggestions updated it).
-        InputError: a state other than confirmed or rejected.
+        ConflictError: someone changed the link (or one of the others) since.
+        InputError: a state other than confirmed or rejected; rejecting the others of a rejection.
     """
     actor.require(PERMISSION)
     state = _choice(state, DECISIONS, "state")
+    if reject_others and state != "confirmed":
+        raise InputError("reject_others goes with confirming a link, not with rejecting it")
+    now = datetime.now(UTC)
     with versioned(db, actor.username) as tx:
         row = tx.load(PolicyLinkRow, link_id, "link", version)
-        before = snapshot(row, _LINK_FIELDS)
-        row.state, row.decided_by, row.decided_at = state, actor.username, datetime.now(UTC)
-        tx.session.flush()
-        tx.log("policy.decide", f"link:{link_id}", before, snapshot(row, _LINK_FIELDS))
+        rows = [(row, state)]
+        if reject_others:
+            others = tx.session.scalars(
+                select(PolicyLinkRow.id).where(
+                    PolicyLinkRow.policy_plan_id == row.policy_plan_id,
+                    PolicyLinkRow.policy_eid == row.policy_eid,
+                    PolicyLinkRow.state == "suggested",
+                    PolicyLinkRow.id != link_id,
+                )
+            )
+            rows += [(tx.load(PolicyLinkRow, other, "link"), "rejected") for other in list(others)]
+        for each, new_state in rows:
+            before = snapshot(each, _LINK_FIELDS)
+            each.state, each.decided_by, each.decided_at = new_state, actor.username, now
+            tx.session.flush()
+            tx.log("policy.decide", f"link:{each.id}", before, snapshot(each, _LINK_FIELDS))
         link = _link(row)
     return link
 

@@ -141,6 +141,9 @@ class LinkResultPublic(BaseModel):
 class DecisionIn(BaseModel):
     state: Literal["confirmed", "rejected"]
     version: int = Field(ge=1, le=MAX_ID, description="the link's version as read", examples=[1])
+    reject_others: bool = Field(
+        False, description="with confirmed: reject the paragraph's other links still suggested, at once"
+    )
 
 
 class CoveragePublic(BaseModel):
@@ -307,7 +310,9 @@ def decide(
     body: DecisionIn,
     actor: Annotated[Principal, requires(store.PERMISSION)],
 ) -> dict[str, Any]:
-    return asdict(store.decide(db, actor, link_id, state=body.state, version=body.version))
+    found = store.decide(db, actor, link_id, state=body.state, version=body.version,
+                         reject_others=body.reject_others)  # fmt: skip
+    return asdict(found)
 
 
 CoverageFormat = Literal["csv", "xlsx"]

@@ -31,6 +31,7 @@ from yrd.web.urls_supervise import safe_next
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 10  # paragraphs per page of the review queue
+CONFIRM_REST = "confirmed+rest"  # the decision "confirm this one, reject the paragraph's other suggestions"
 MAX_TEXT = 200  # characters of a paragraph a table shows
 FLASH = ("loaded", "unchanged", "suggested", "confirmed", "rejected", "edited")
 _ACCEPT = ".txt,.text,.htm,.html,.docx,.pdf"
@@ -228,8 +229,10 @@ def decide(
 ) -> HTMLResponse | RedirectResponse:
     """Confirm or reject from the review queue or a document page; back there, or the queue with why not."""
     back = safe_next(next, urls_policies.review_page())
+    rest = state == CONFIRM_REST  # the button "Confirm, reject the others"
     try:
-        link = store.decide(db, actor, link_id, state=state, version=version)
+        link = store.decide(db, actor, link_id, state="confirmed" if rest else state, version=version,
+                            reject_others=rest)  # fmt: skip
     except (ConflictError, InputError, NotFoundError) as exc:
         code = 409 if isinstance(exc, ConflictError) else 404 if isinstance(exc, NotFoundError) else 400
         with db.read() as session:
