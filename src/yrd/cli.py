@@ -22,6 +22,7 @@ from yrd.errors import ConfigError, NotFoundError, YrdError
 from yrd.evaluate import cli as evaluate_cli
 from yrd.extract import cli as extract_cli
 from yrd.policies import cli as policies_cli
+from yrd.policies.store import list_policies
 from yrd.regions import cli as regions_cli
 from yrd.reports import cli as reports_cli
 from yrd.settings import Settings
@@ -65,7 +66,7 @@ def load(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True
             ) as progress,
         ):
-            task = progress.add_task("loading", total=len(data) + 3 if data else 7)
+            task = progress.add_task("loading", total=len(data) + 3 if data else 8)
 
             def step(msg: str) -> None:
                 progress.update(task, description=msg, advance=1)
@@ -236,6 +237,14 @@ def serve(
             out.print(f"first run: an administrator account was made; log in at http://{host}:{port}/login")
             out.print(f"  user:     admin\n  password: {shown}")
             out.print("  (change it on /account; `yrd user add` makes more accounts)")
+        with db.read() as session:
+            docs = list_policies(session)
+        if docs:
+            waiting = sum(d.links["suggested"] for d in docs)
+            out.print(
+                f"1+N: {len(docs)} follow-up document(s), {waiting} suggested link(s) to review at "
+                f"http://{host}:{port}/policies/review"
+            )
         out.print(f"database: {db.safe_url}")
         config = uvicorn.Config(create_app(settings, db), host=host, port=port, log_level="warning")
         server = uvicorn.Server(config)

@@ -96,7 +96,7 @@ def _only(report: Report) -> Report:
 def test_sections_follow_the_performance_section(reports: dict[str, Report]) -> None:
     for lang, report in reports.items():
         ids = [s.id for s in report.sections]
-        assert ids[-3:] == ["performance", "tasks", "projects"], lang
+        assert ids[-4:] == ["performance", "tasks", "projects", "policies"], lang
     assert _section(reports["en"], "tasks").heading == "Task progress by responsible body"
     assert _section(reports["zh"], "projects").heading == "重大项目"
 

@@ -984,6 +984,9 @@ def build_assessment_report(
     supervision = supervision_sections(
         session, plan_id=plan, period=assessment.period, lang=lang, today=today_day
     )
+    from yrd.reports.policies import policy_sections  # the 1+N follow-up documents, after supervision
+
+    policies = policy_sections(session, plan_id=plan, lang=lang, today=today_day)
     return Report(
         title=tr("title", lang, period=assessment.period),
         lang=lang,  # type: ignore[arg-type]
@@ -994,7 +997,7 @@ def build_assessment_report(
             organisation=tr("organisation", lang),
             sources=sources.sources or [],
         ),
-        sections=[summary, *targets, maps, disparity, index, performance, *supervision],
+        sections=[summary, *targets, maps, disparity, index, performance, *supervision, *policies],
         annexes=[_methods_annex(ctx), _verdicts_annex(ctx)],
     )
 
