@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -20,6 +19,7 @@ import pytest
 from docx import Document
 from sqlalchemy import delete
 
+from tests.reports.html_tables import html_rows
 from yrd.db import Database
 from yrd.db.models import PolicyDocRow, PolicyLinkRow
 from yrd.policies import compare, store
@@ -147,15 +147,6 @@ def _small(section: Section, lang: str) -> Report:
     return Report(title="1+N", lang=lang, sections=[section])  # type: ignore[arg-type]
 
 
-def _html_rows(page: str, table_id: str) -> list[list[str]]:
-    block = page.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
-    body = block.split("<tbody>", 1)[1]
-    return [
-        [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    ]
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_section_renders_in_html_and_docx(sections: dict[str, Section], lang: str) -> None:
     section = sections[lang]
@@ -163,8 +154,8 @@ def test_section_renders_in_html_and_docx(sections: dict[str, Section], lang: st
     provinces = _table(section, "policy-province-table")
     page = render(_small(section, lang), "html").decode("utf-8")
     assert html.escape(section.heading) in page or section.heading in page
-    assert _html_rows(page, "policy-document-table") == [[str(c) for c in r] for r in documents.rows]
-    assert len(_html_rows(page, "policy-province-table")) == len(provinces.rows)
+    assert html_rows(page, "policy-document-table") == [[str(c) for c in r] for r in documents.rows]
+    assert len(html_rows(page, "policy-province-table")) == len(provinces.rows)
     document = Document(io.BytesIO(render(_small(section, lang), "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert any(section.heading in h for h in headings)

@@ -7,9 +7,7 @@ so the test does not typeset every chart again (test_assessment does that)."""
 
 from __future__ import annotations
 
-import html
 import io
-import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from tests.reports.html_tables import html_rows
 from yrd.db import Database
 from yrd.evaluate.targets import assess
 from yrd.reports import Report, Section, Table, render
@@ -166,15 +165,6 @@ def test_project_numbers_match_the_library(db: Database, reports: dict[str, Repo
     assert zh.header[0] == "类型" and zh.rows[-1] == ["全部项目", 152, 0, 1, 1, 154]
 
 
-def _html_rows(page: str, table_id: str) -> list[list[str]]:
-    block = page.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
-    body = block.split("<tbody>", 1)[1]
-    return [
-        [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    ]
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sections_render_in_html_and_docx(reports: dict[str, Report], lang: str) -> None:
     report = reports[lang]
@@ -182,7 +172,7 @@ def test_sections_render_in_html_and_docx(reports: dict[str, Report], lang: str)
     page = render(_only(report), "html").decode("utf-8")
     for heading in (_section(report, "tasks").heading, _section(report, "projects").heading):
         assert heading in page
-    rows = _html_rows(page, "task-body-table")
+    rows = html_rows(page, "task-body-table")
     assert rows[0] == [str(c) for c in table.rows[0]]
     assert len(rows) == len(table.rows)
     assert "project-province-table" in page

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from yrd.documents import store as plans
@@ -135,27 +136,37 @@ def library(
     return _library(request, session, params)
 
 
+class DescriptionForm(BaseModel):
+    """What the load form and the correction form say about a document (typed text, checked by the
+    library; kept to fill the form again when it is refused)."""
+
+    relation: str = Field("", max_length=32)
+    issuer: str = Field("", max_length=400)
+    number: str = Field("", max_length=200)
+    date: str = Field("", max_length=20)
+    status: str = Field("", max_length=32)
+
+
+Description = Annotated[DescriptionForm, Form()]
+
+
 @router.post("/policies", response_class=HTMLResponse, response_model=None)
 def load(
     request: Request,
     db: DatabaseDep,
     actor: Annotated[Principal, requires(store.PERMISSION)],
+    form: Description,
     files: Annotated[list[UploadFile] | None, File()] = None,
-    relation: Annotated[str, Form(max_length=32)] = "",
-    issuer: Annotated[str, Form(max_length=400)] = "",
-    number: Annotated[str, Form(max_length=200)] = "",
-    date: Annotated[str, Form(max_length=20)] = "",
-    status: Annotated[str, Form(max_length=32)] = "in_force",
 ) -> HTMLResponse | RedirectResponse:
     """Load a document from the library's form and suggest its links; back to the form on an error."""
-    form = {"relation": relation, "issuer": issuer, "number": number, "date": date, "status": status}
     try:
-        result = store.load_policy(db, actor, read_documents(files or []), relation=relation, issuer=issuer,
-                                   number=number, date=date or None, status=status)  # fmt: skip
+        result = store.load_policy(db, actor, read_documents(files or []), relation=form.relation,
+                                   issuer=form.issuer, number=form.number, date=form.date or None,
+                                   status=form.status or "in_force")  # fmt: skip
         store.suggest_links(db, actor, result.plan_id)
     except (InputError, NotFoundError) as exc:
         with db.read() as session:
-            return _library(request, session, {}, error=str(exc), form=form, status=400)
+            return _library(request, session, {}, error=str(exc), form=form.model_dump(), status=400)
     done = "loaded" if result.changed else "unchanged"
     return RedirectResponse(urls_policies.policy_page(result.plan_id, done=done), status_code=303)
 
@@ -375,22 +386,18 @@ def edit(
     db: DatabaseDep,
     plan_id: str,
     actor: Annotated[Principal, requires(store.PERMISSION)],
+    form: Description,
     version: Annotated[int, Form(ge=1, le=2**31 - 1)] = 1,
-    relation: Annotated[str, Form(max_length=32)] = "",
-    issuer: Annotated[str, Form(max_length=400)] = "",
-    number: Annotated[str, Form(max_length=200)] = "",
-    date: Annotated[str, Form(max_length=20)] = "",
-    status: Annotated[str, Form(max_length=32)] = "",
 ) -> HTMLResponse | RedirectResponse:
     """Correct the description from the document page; back to it, or the form again with why not."""
-    form = {"relation": relation, "issuer": issuer, "number": number, "date": date, "status": status}
     try:
-        store.update_policy(db, actor, plan_id, version=version, relation=relation, issuer=issuer,
-                            number=number, date=date or None, status=status)  # fmt: skip
+        store.update_policy(db, actor, plan_id, version=version, relation=form.relation, issuer=form.issuer,
+                            number=form.number, date=form.date or None, status=form.status)  # fmt: skip
     except (ConflictError, InputError) as exc:
         code = 409 if isinstance(exc, ConflictError) else 400
+        typed = form.model_dump()
         with db.read() as session:
-            return _policy_page(request, session, plan_id, error=str(exc), form=form, status=code)
+            return _policy_page(request, session, plan_id, error=str(exc), form=typed, status=code)
     return RedirectResponse(urls_policies.policy_page(plan_id, done="edited"), status_code=303)
 
 
