@@ -124,6 +124,19 @@ def test_load_suggest_decide_and_cover(app: FastAPI) -> None:  # noqa: F811
     confirmed = coordinator.get(f"/api/policies/{pid}/links", params={"state": "confirmed"}).json()
     assert [x["id"] for x in confirmed["data"]] == [best["id"]]
 
+    # a confirmed paragraph that sets a target: the coverage row shows it beside the Outline measure
+    with_target = next(x for x in coordinator.get(f"/api/policies/{pid}/links").json()["data"]
+                   if "布局3个省级分中心" in x["policy_text"])  # fmt: skip
+    confirm = {"state": "confirmed", "version": with_target["version"]}
+    assert (
+        coordinator.post(f"/api/policy-links/{with_target['id']}/decision", json=confirm).status_code == 200
+    )
+    [target_row] = [m for m in coordinator.get("/api/coverage").json()["data"]
+                    if m["eid"] == with_target["outline_eid"]]  # fmt: skip
+    assert any("3个" in t for t in target_row["follow_up_targets"]), target_row
+    csv_text = coordinator.get("/api/coverage.csv").content.decode("utf-8")
+    assert "后续文件目标" in csv_text.splitlines()[0] and "省级分中心 3个" in csv_text
+
     provinces = coordinator.get("/api/coverage/provinces").json()
     assert {p["code"] for p in provinces["data"]} == {"310000", "320000", "330000", "340000"}
     assert all(p["covered_count"] + len(p["missing"]) == p["total"] for p in provinces["data"])

@@ -19,15 +19,20 @@ from yrd.documents import store as plans
 from yrd.documents.citation import cite, short_title
 from yrd.documents.model import Unit
 from yrd.errors import InputError
+from yrd.extract.model import Target
+from yrd.extract.pipeline import list_records
 from yrd.policies.store import coverage
 from yrd.supervise.lists import write_cell
 
 LANGS = ("zh", "en")
-COLUMNS = ("eid", "citation", "chapter", "title", "covered", "documents", "links")
+COLUMNS = ("eid", "citation", "chapter", "title", "covered", "documents", "links", "targets",
+           "follow_up_targets")  # fmt: skip
 _HEADERS = {
-    "zh": ("单元", "出处", "章", "举措", "已有后续文件", "后续文件", "确认的链接"),
-    "en": ("unit", "citation", "chapter", "measure", "covered", "documents", "confirmed links"),
-}
+    "zh": ("单元", "出处", "章", "举措", "已有后续文件", "后续文件", "确认的链接", "纲要目标",
+           "后续文件目标"),
+    "en": ("unit", "citation", "chapter", "measure", "covered", "documents", "confirmed links", "targets",
+           "follow-up targets"),
+}  # fmt: skip
 _YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
 _FORMULA = ("=", "+", "-", "@")
 SOURCE = "YRD Integration Monitor · 长三角一体化监测评估系统"
@@ -44,6 +49,9 @@ class CoverageRow:
     title: str
     covered: bool
     links: list[dict[str, str]] = field(default_factory=list)
+    # the targets the measure's own text sets, and those its confirmed follow-up paragraphs set
+    targets: list[str] = field(default_factory=list)
+    follow_up_targets: list[str] = field(default_factory=list)
 
     @property
     def documents(self) -> list[str]:
@@ -74,14 +82,32 @@ def coverage_rows(
     plan = plans.load_plan(session, outline_plan_id)
     chapters = _chapters(plan.units, lang)
     short = short_title(plan.title.get(lang) or plan.title.get("zh", ""), lang)
+    measures = coverage(session, outline_plan_id).measures
+    units = [(outline_plan_id, m.eid) for m in measures]
+    units += [(x["policy_plan_id"], x["policy_eid"]) for m in measures for x in m.links]
+    targets = _targets(session, units)
     rows = []
-    for m in coverage(session, outline_plan_id).measures:
+    for m in measures:
         if missing and not m.none:
             continue
         chapter_eid, chapter = chapters.get(m.eid, ("", ""))
+        follow_up = [t for x in m.links for t in targets.get((x["policy_plan_id"], x["policy_eid"]), [])]
+        own = targets.get((outline_plan_id, m.eid), [])
         rows.append(CoverageRow(m.eid, cite(m.eid, lang, short), chapter_eid, chapter, m.title, not m.none,
-                                list(m.links)))  # fmt: skip
+                                list(m.links), own, follow_up))  # fmt: skip
     return rows
+
+
+def _targets(session: Session, units: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """The targets each of these units sets, as written: "常住人口城镇化率 达到70% (2025)"."""
+    out: dict[tuple[str, str], list[str]] = {}
+    wanted = set(units)
+    for plan_id in sorted({p for p, _ in wanted}):
+        for t in list_records(session, plan_id, kind="target"):
+            if isinstance(t, Target) and (plan_id, t.eid) in wanted:
+                year = f" ({t.target_year})" if t.target_year else ""
+                out.setdefault((plan_id, t.eid), []).append(f"{t.indicator} {t.value_text}{year}")
+    return out
 
 
 def _text(value: object) -> object:
@@ -93,8 +119,9 @@ def _text(value: object) -> object:
 def _values(row: CoverageRow, lang: str) -> tuple[object, ...]:
     yes, no = _YES_NO[lang]
     links = "; ".join(f"{x['policy_plan_id']}:{x['policy_eid']}" for x in row.links)
+    targets = "; ".join(row.targets), "; ".join(row.follow_up_targets)
     return (row.eid, row.citation, row.chapter, row.title, yes if row.covered else no,
-            "; ".join(row.documents), links)  # fmt: skip
+            "; ".join(row.documents), links, *targets)  # fmt: skip
 
 
 def to_csv(rows: list[CoverageRow], lang: str = "zh") -> str:
@@ -121,7 +148,7 @@ def to_xlsx(rows: list[CoverageRow], lang: str = "zh", *, outline: str = "", mis
     for r, row in enumerate(rows, 2):
         for column, value in enumerate(_values(row, lang), 1):
             write_cell(sheet, r, column, value)
-    for column, width in enumerate((28, 26, 30, 40, 10, 50, 40), 1):
+    for column, width in enumerate((28, 26, 30, 40, 10, 50, 40, 40, 40), 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
