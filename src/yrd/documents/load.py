@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -149,7 +149,7 @@ def load_files(
         if all(p.sha256 in known for p in parsed):
             step("unchanged")
             return LoadResult(
-                pid, False, _file_report(parsed, known), [], counts(store.load_plan(session, pid))
+                pid, False, file_report(parsed, known), [], counts(store.load_plan(session, pid))
             )
         stored = store.load_plan(session, pid) if known else None
         step("align")
@@ -160,23 +160,25 @@ def load_files(
         plan.issuer.update(meta.get("issuer") or {})
         plan.date = meta.get("date") or plan.date
         step("store")
-        now = datetime.now(UTC)
-        sources = [
-            SourceRow(
-                name=Path(p.name).name, sha256=p.sha256, form=p.form, encoding=p.encoding, loaded_at=now
-            )
-            for p in parsed
-        ]
-        changed = store.save_plan(session, plan, sources)
+        changed = store.save_plan(session, plan, source_rows(parsed, datetime.now(UTC)))
         if changed:
             files = [{"name": Path(p.name).name, "sha256": p.sha256} for p in parsed]
             audit.record(
                 session, "system", "plan.load", f"plan:{pid}", None, {"files": files, **counts(plan)}
             )
-    return LoadResult(pid, changed, _file_report(parsed, known), plan.warnings, counts(plan))
+    return LoadResult(pid, changed, file_report(parsed, known), plan.warnings, counts(plan))
 
 
-def _file_report(parsed: list[ParsedFile], known: dict[str, SourceRow]) -> list[dict[str, str]]:
+def source_rows(parsed: list[ParsedFile], at: datetime) -> list[SourceRow]:
+    """The ``source`` rows of the files a plan is loaded from (outlines and follow-up documents alike)."""
+    return [
+        SourceRow(name=Path(p.name).name, sha256=p.sha256, form=p.form, encoding=p.encoding, loaded_at=at)
+        for p in parsed
+    ]
+
+
+def file_report(parsed: list[ParsedFile], known: Collection[str]) -> list[dict[str, str]]:
+    """Each file of a load as the CLI and the API report it; ``known``: the checksums stored before."""
     return [
         {"name": p.name, "form": p.form, "encoding": p.encoding,
          "status": "unchanged" if p.sha256 in known else "loaded"}

@@ -312,11 +312,13 @@ def suggest(
     entities: Sequence[Record] | None = None,
     k: int = 5,
     background: Background = _NO_BACKGROUND,
+    places: dict[str, str] | None = None,
 ) -> list[Suggestion]:
     """The ``k`` Outline units a policy text most likely carries out, best first, with reasons.
 
     ``entities`` are the policy unit's extraction records (its places); without them the places are
-    scanned from the text. ``background`` discounts what the whole document says everywhere. Ties
+    scanned from the text (``places``: already found, by code). ``background`` discounts what the
+    whole document says everywhere. Ties
     are broken by document order, so the result is deterministic.
     """
     if not index.eids or not text.strip():
@@ -330,7 +332,8 @@ def suggest(
         scores = index.weights[:, cols] @ (common * qw * (K1 + 1) / (qw + K1))
     else:
         scores = np.zeros(len(index.eids))
-    places = _places_of(entities, text)
+    if places is None:
+        places = _places_of(entities, text)
     extra: dict[int, tuple[float, list[Reason]]] = {}
     for row in range(len(index.eids)):
         if index.places[row].keys() & places.keys() or index.projects[row] or index.indicators[row]:
@@ -384,7 +387,7 @@ def link_plan(
     places = [_places_of(entities[u.eid], _unit_text(u)) for u in units]
     background = Background.of([_unit_text(u) for u in units], places)
     out: dict[str, list[Suggestion]] = {}
-    for unit in units:
-        found = suggest(index, _unit_text(unit), entities[unit.eid], k, background)
+    for unit, found_places in zip(units, places, strict=True):
+        found = suggest(index, _unit_text(unit), entities[unit.eid], k, background, found_places)
         out[unit.eid] = [s for s in found if s.score >= min_score]
     return out

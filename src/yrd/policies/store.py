@@ -22,9 +22,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yrd.db import Database
-from yrd.db.models import PlanRow, PolicyDocRow, PolicyLinkRow, SourceRow, UnitRow, UnitTextRow
+from yrd.db.models import PlanRow, PolicyDocRow, PolicyLinkRow, UnitRow, UnitTextRow
 from yrd.documents import store
-from yrd.documents.load import DEFAULT_PLAN, LoadResult, ParsedFile, combine, counts
+from yrd.documents.load import (
+    DEFAULT_PLAN,
+    LoadResult,
+    ParsedFile,
+    combine,
+    counts,
+    file_report,
+    source_rows,
+)
 from yrd.documents.policy_structure import looks_like_policy, parse_policy
 from yrd.documents.readers import plain_lines
 from yrd.documents.search import units_matching
@@ -227,13 +235,7 @@ def load_policy(
             plan.issuer["zh"] = issuer
         plan.date = date or plan.date
         now = datetime.now(UTC)
-        sources = [
-            SourceRow(
-                name=Path(p.name).name, sha256=p.sha256, form=p.form, encoding=p.encoding, loaded_at=now
-            )
-            for p in parsed
-        ]
-        changed = store.save_plan(session, plan, sources)
+        changed = store.save_plan(session, plan, source_rows(parsed, now))
         doc = session.get(PolicyDocRow, pid)
         before = snapshot(doc, _DOC_FIELDS) if doc else None
         if doc is None:
@@ -249,12 +251,7 @@ def load_policy(
             audit.record(session, actor.username, "policy.load", f"plan:{pid}", before,
                          {**after, "files": report, **counts(plan)})  # fmt: skip
     extract_plan(db, pid)
-    files_report = [
-        {"name": p.name, "form": p.form, "encoding": p.encoding,
-         "status": "unchanged" if p.sha256 in known else "loaded"}
-        for p in parsed
-    ]  # fmt: skip
-    return LoadResult(pid, changed, files_report, plan.warnings, counts(plan))
+    return LoadResult(pid, changed, file_report(parsed, known), plan.warnings, counts(plan))
 
 
 def suggest_links(

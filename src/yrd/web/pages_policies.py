@@ -181,10 +181,12 @@ def _review(
     docs = store.list_policies(session)
     if policy and policy not in {d.plan_id for d in docs}:
         raise NotFoundError(f"no policy document {policy!r}")
-    total = store.queue(session, policy or None, 1, 0).total
-    last = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 1), last)
     found = store.queue(session, policy or None, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    total = found.total
+    last = max(1, math.ceil(total / PAGE_SIZE))
+    if page > last:  # past the end (the queue shrank since the link was made): its last page
+        page = last
+        found = store.queue(session, policy or None, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     cite_outline = _outline_citer(session, DEFAULT_PLAN, ui) if found.items else None
     items = []
     citers: dict[str, _Citer] = {}
